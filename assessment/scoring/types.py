@@ -1,0 +1,206 @@
+"""Plain data the scoring engine works on: the question bank and a team's answers.
+
+No Django here (a test enforces it): the engine must be readable, testable and reusable alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+
+class AnswerValue(StrEnum):
+    """What a respondent can say about one practice."""
+
+    NOT_IN_PLACE = "0"
+    MANUAL = "0.5"
+    AUTOMATED = "1"
+    NOT_APPLICABLE = "na"
+    UNKNOWN = "unknown"
+
+    @property
+    def points(self) -> float | None:
+        """Points towards a cell; None for `na`, which leaves the denominator. Unknown scores 0."""
+        return _POINTS[self]
+
+    @classmethod
+    def parse(cls, raw: object) -> AnswerValue:
+        """Accept 0, 0.5, 1 (numbers or strings), "na" and "unknown"; raise ValueError otherwise."""
+        if isinstance(raw, bool):
+            raise ValueError(f"{raw!r} is not an answer")
+        if isinstance(raw, int | float):
+            for value in (cls.NOT_IN_PLACE, cls.MANUAL, cls.AUTOMATED):
+                if float(value.value) == raw:
+                    return value
+            raise ValueError(f"{raw!r} is not an answer")
+        text = str(raw).strip().lower()
+        aliases = {"0.0": "0", "1.0": "1", ".5": "0.5", "n/a": "na"}
+        try:
+            return cls(aliases.get(text, text))
+        except ValueError:
+            raise ValueError(f"{raw!r} is not an answer") from None
+
+
+_POINTS: dict[AnswerValue, float | None] = {
+    AnswerValue.NOT_IN_PLACE: 0.0,
+    AnswerValue.MANUAL: 0.5,
+    AnswerValue.AUTOMATED: 1.0,
+    AnswerValue.NOT_APPLICABLE: None,
+    AnswerValue.UNKNOWN: 0.0,
+}
+
+# The answers that carry guidance text in the bank, in the order a form shows them.
+GUIDED_VALUES: tuple[AnswerValue, ...] = (
+    AnswerValue.NOT_IN_PLACE,
+    AnswerValue.MANUAL,
+    AnswerValue.AUTOMATED,
+)
+
+
+class Presence(StrEnum):
+    """Whether the team has a role: its own person, a borrowed or part-time one, or nobody."""
+
+    PRESENT = "present"
+    SHARED = "shared"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"  # not stated; treated like absent when deciding the action
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str  # "design", "development", "operations"
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Level:
+    number: int  # 0, 1, 2
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str  # snake_case, e.g. "data_scientist"
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class PracticeArea:
+    code: str  # kebab-case tag, e.g. "experiment-tracking"
+    name: str
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What each answer means for this particular practice."""
+
+    not_in_place: str
+    manual: str
+    automated: str
+
+    def for_value(self, value: AnswerValue) -> str:
+        return {
+            AnswerValue.NOT_IN_PLACE: self.not_in_place,
+            AnswerValue.MANUAL: self.manual,
+            AnswerValue.AUTOMATED: self.automated,
+        }.get(value, "")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    action: str  # what to do next
+    first_step: str  # a concrete first step someone can take this week
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str  # stable across versions, e.g. "DEV-1-03"
+    phase: str
+    level: int
+    statement: str
+    guidance: Guidance
+    owner: str  # role code
+    recommendation: Recommendation
+    contributors: tuple[str, ...] = ()
+    critical: bool = False
+    allow_na: bool = False
+    tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()  # codes in earlier versions this question continues
+
+
+@dataclass(frozen=True)
+class Bank:
+    slug: str
+    version: str
+    title: str
+    description: str
+    phases: tuple[Phase, ...]
+    levels: tuple[Level, ...]
+    roles: tuple[Role, ...]
+    practice_areas: tuple[PracticeArea, ...]
+    questions: tuple[Question, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}@{self.version}"
+
+    def question(self, code: str) -> Question:
+        return self._questions_by_code[code]
+
+    def role(self, code: str) -> Role:
+        return self._roles_by_code[code]
+
+    def phase(self, code: str) -> Phase:
+        return self._phases_by_code[code]
+
+    def level(self, number: int) -> Level:
+        return self._levels_by_number[number]
+
+    def questions_in(self, phase: str, level: int | None = None) -> tuple[Question, ...]:
+        return tuple(
+            q for q in self.questions if q.phase == phase and (level is None or q.level == level)
+        )
+
+    # Cached on the instance (frozen dataclasses allow it): the engine looks codes up often.
+    @cached_property
+    def _questions_by_code(self) -> dict[str, Question]:
+        return {q.code: q for q in self.questions}
+
+    @cached_property
+    def _roles_by_code(self) -> dict[str, Role]:
+        return {r.code: r for r in self.roles}
+
+    @cached_property
+    def _phases_by_code(self) -> dict[str, Phase]:
+        return {p.code: p for p in self.phases}
+
+    @cached_property
+    def _levels_by_number(self) -> dict[int, Level]:
+        return {lv.number: lv for lv in self.levels}
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: AnswerValue
+    evidence: str = ""  # a URL or a short text that backs the answer
+    note: str = ""
+    reason: str = ""  # why the practice does not apply; required with `na`
+
+    @property
+    def points(self) -> float | None:
+        return self.value.points
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """Everything the engine needs besides the bank."""
+
+    answers: dict[str, Answer] = field(default_factory=dict)  # by question code
+    team: dict[str, Presence] = field(default_factory=dict)  # by role code
+    targets: dict[str, int] = field(default_factory=dict)  # by phase code
+    threshold: float = 80.0  # percent a cell needs to be met

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core import selectors
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_for(request.user))
+    return render(request, "core/home.html", {"memberships": memberships})
+
+
+@require_GET
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organization, membership = selectors.organization_for_user(request.user, slug)
+    teams = organization.teams.order_by("name")
+    return render(
+        request,
+        "core/organization_detail.html",
+        {"organization": organization, "membership": membership, "teams": teams},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 "ok" when the database answers; 503 otherwise, so a load balancer can take us out."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
