@@ -1,4 +1,4 @@
-"""Who may see what: organisations (a company or a consultant's client), their teams, and members."""
+"""Who may see what: organisations (a company, or a consultant's client), teams and members."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Question banks: reading, validating and caching the versioned MLOps maturity model."""

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from core.models import Role
+from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_static_files(settings):
+    """Tests talk plain HTTP to the test client and never run collectstatic.
+
+    Everything else stays as in production (DEBUG off, secure cookies, HSTS, CSP).
+    """
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def alice(db):
+    """Alice leads the Fraud team at Acme."""
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def acme_team(db, alice):
+    team = TeamFactory(name="Fraud detection", organization__name="Acme", organization__slug="acme")
+    MembershipFactory(user=alice, organization=team.organization, role=Role.OWNER)
+    return team
+
+
+@pytest.fixture
+def bob(db):
+    """Bob belongs to Globex only: he must never see Acme's data."""
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def globex_team(db, bob):
+    team = TeamFactory(
+        name="Search ranking", organization__name="Globex", organization__slug="globex"
+    )
+    MembershipFactory(user=bob, organization=team.organization, role=Role.OWNER)
+    return team
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

@@ -1,0 +1,93 @@
+"""Every page needs a login, and users see only their own organisations' data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+# The only pages an anonymous visitor may reach.
+PUBLIC_URL_NAMES = {"login", "healthz"}
+
+
+def all_url_patterns(resolver: URLResolver | None = None, prefix: str = ""):
+    """Yield (route, pattern) for every URL the project serves, so new views are covered."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from all_url_patterns(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+def example_path(route: str) -> str:
+    """Fill path converters and regex groups with plausible values."""
+    path = re.sub(r"<int:\w+>", "1", route)
+    path = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000001", path)
+    path = re.sub(r"<(?:str|slug|path)?:?\w+>", "x", path)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)  # admin's regex routes
+    path = path.lstrip("^").rstrip("$").replace("\\", "")
+    return "/" + path
+
+
+def own_routes():
+    return [
+        (route, pattern)
+        for route, pattern in all_url_patterns()
+        if not route.startswith("admin/") and pattern.name not in PUBLIC_URL_NAMES
+    ]
+
+
+def test_the_enumeration_finds_our_views():
+    names = {pattern.name for _, pattern in own_routes()}
+    assert {"home", "organization_detail", "team_detail", "logout"} <= names
+
+
+@pytest.mark.parametrize(("route", "pattern"), own_routes(), ids=lambda v: str(v))
+def test_every_page_requires_a_login(client, route, pattern):
+    for method in (client.get, client.post):
+        response = method(example_path(route))
+        assert response.status_code == 302, f"{route} answered {response.status_code}"
+        assert response["Location"].startswith("/login/"), route
+
+
+def test_the_admin_requires_a_staff_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_home_page_lists_the_users_organisations_and_teams(alice_client, acme_team):
+    response = alice_client.get("/")
+    assert response.status_code == 200
+    assert response.context["memberships"][0].organization == acme_team.organization
+    body = response.content.decode()
+    assert "Acme" in body
+    assert f'href="/teams/{acme_team.pk}/"' in body
+
+
+def test_the_home_page_tells_a_newcomer_what_to_do(client, alice):
+    client.force_login(alice)
+    body = client.get("/").content.decode()
+    assert "You do not belong to any organisation yet." in body
+    assert "<code>alice</code>" in body
+
+
+def test_a_member_of_acme_gets_404_for_globex_team(alice_client, acme_team, globex_team):
+    assert alice_client.get(f"/teams/{acme_team.pk}/").status_code == 200
+    assert alice_client.get(f"/teams/{globex_team.pk}/").status_code == 404
+
+
+def test_a_member_of_acme_gets_404_for_globex_organisation(alice_client, acme_team, globex_team):
+    assert alice_client.get("/orgs/acme/").status_code == 200
+    assert alice_client.get("/orgs/globex/").status_code == 404
+
+
+def test_the_home_page_never_shows_another_organisation(alice_client, acme_team, globex_team):
+    body = alice_client.get("/").content.decode()
+    assert "Globex" not in body
+    assert "Search ranking" not in body
