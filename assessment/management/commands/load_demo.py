@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from assessment.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisation, team, user and assessments. Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo_load()
+        for line in summary:
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(f"Demo login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
