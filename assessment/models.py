@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from assessment.banks.cache import bank_from_content
@@ -37,3 +38,124 @@ class QuestionBank(models.Model):
 
     def bank(self) -> Bank:
         return bank_from_content(self.checksum, self.content)
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Assessment(models.Model):
+    """One team's answers to one bank version at one point in time (e.g. "2026 Q4")."""
+
+    team = models.ForeignKey("core.Team", on_delete=models.CASCADE, related_name="assessments")
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="assessments")
+    label = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    # Role code -> "present" / "shared" / "absent": who the team has.
+    composition = models.JSONField(default=dict, blank=True)
+    # Phase code -> target level, only for the phases the team chose a target for.
+    targets = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The scoring result frozen at submission, as `Result.to_dict()`; never recomputed.
+    result = models.JSONField(null=True, blank=True)
+    engine_version = models.CharField(max_length=20, blank=True)
+    # Bumped at every submission, so caches keyed by it (the PDF) never serve an old result.
+    result_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["team", "status", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.team.name}: {self.label}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+
+class Respondent(models.Model):
+    """A person answering an assessment. A solo assessment has one: its lead."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_lead = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="one_respondent_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.assessment}"
+
+
+class AnswerChoice(models.TextChoices):
+    NOT_IN_PLACE = "0", "Not in place"
+    MANUAL = "0.5", "Done manually"
+    AUTOMATED = "1", "Automated"
+    NOT_APPLICABLE = "na", "Not applicable"
+    UNKNOWN = "unknown", "Don't know"
+
+
+EVIDENCE_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 2000
+
+
+class Answer(models.Model):
+    """One respondent's answer to one question, by the question's stable code."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question_code = models.CharField(max_length=20)
+    # Blank while only evidence or a note has been typed: kept, but not yet an answer.
+    value = models.CharField(max_length=10, choices=AnswerChoice.choices, blank=True)
+    evidence = models.CharField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    reason = models.CharField(max_length=500, blank=True, help_text="Why it does not apply")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "question_code"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.value}"
+
+
+class AssessmentEvent(models.Model):
+    """What happened to an assessment and who did it: the audit trail a consultant can show."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        SUBMITTED = "submitted", "Submitted"
+        REOPENED = "reopened", "Reopened"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from assessment.banks.loader import BankFile
 from assessment.banks.parse import BankInvalid
-from assessment.models import QuestionBank
+from assessment.models import (
+    Answer,
+    AnswerChoice,
+    Assessment,
+    AssessmentEvent,
+    AssessmentStatus,
+    QuestionBank,
+    Respondent,
+)
+from assessment.scoring.engine import score
+from assessment.scoring.results import Result
+from assessment.scoring.types import Answer as ScoredAnswer
+from assessment.scoring.types import AnswerValue, AssessmentInput, Presence
+from core.models import Team
 
 PUBLISHED_VERSION_CHANGED = (
     "{source}: {key} is already published with different content; a published version never "
@@ -64,3 +80,168 @@ def _next_version(version: str) -> str:
     parts = version.split(".")
     parts[-1] = str(int(parts[-1]) + 1)
     return ".".join(parts)
+
+
+# --- Assessments -------------------------------------------------------------------------------
+
+ALREADY_SUBMITTED = "This assessment was submitted; its answers can no longer change."
+NOT_SUBMITTED = "Only a submitted assessment can be reopened."
+
+
+class AssessmentLocked(Exception):
+    """A write to an assessment that no longer accepts it."""
+
+
+class AssessmentIncomplete(Exception):
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(f"{len(missing)} question(s) have no answer yet")
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    """What a form or an import says about one question."""
+
+    value: str  # an AnswerChoice value, or "" when only evidence or a note was typed
+    evidence: str = ""
+    note: str = ""
+    reason: str = ""
+
+
+def assessment_start(
+    *,
+    team: Team,
+    bank: QuestionBank,
+    label: str,
+    targets: dict[str, int],
+    by: AbstractBaseUser,
+) -> Assessment:
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            team=team, bank=bank, label=label, targets=targets, created_by=by
+        )
+        Respondent.objects.create(assessment=assessment, user=by, is_lead=True)
+        AssessmentEvent.objects.create(
+            assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by
+        )
+    return assessment
+
+
+def assessment_set_composition(
+    *, assessment: Assessment, composition: dict[str, str], by: AbstractBaseUser
+) -> None:
+    with transaction.atomic():
+        locked = _lock_draft(assessment)
+        locked.composition = composition
+        locked.save(update_fields=["composition", "updated_at"])
+    assessment.composition = composition
+
+
+def answers_save(
+    *,
+    assessment: Assessment,
+    respondent: Respondent,
+    changes: dict[str, AnswerData],
+    by: AbstractBaseUser,
+) -> int:
+    """Write only the answers that changed, so two people editing different questions of one
+    assessment at the same moment both keep theirs. Returns how many were written."""
+    if not changes:
+        return 0
+    rows = [
+        Answer(
+            respondent=respondent,
+            question_code=code,
+            value=data.value,
+            evidence=data.evidence,
+            note=data.note,
+            reason=data.reason if data.value == AnswerChoice.NOT_APPLICABLE else "",
+            updated_by=by,
+        )
+        for code, data in changes.items()
+    ]
+    with transaction.atomic():
+        # Holding the assessment row makes a concurrent submit wait, so nothing lands after it.
+        _lock_draft(assessment)
+        # One statement, an upsert on (respondent, code): no read-modify-write race.
+        Answer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["respondent", "question_code"],
+            update_fields=["value", "evidence", "note", "reason", "updated_at", "updated_by"],
+        )
+    return len(rows)
+
+
+def assessment_input(assessment: Assessment, answers: list[Answer]) -> AssessmentInput:
+    """The engine's input for an assessment, from its final answers."""
+    return AssessmentInput(
+        answers={
+            a.question_code: ScoredAnswer(
+                value=AnswerValue(a.value), evidence=a.evidence, note=a.note, reason=a.reason
+            )
+            for a in answers
+            if a.value
+        },
+        team={role: Presence(presence) for role, presence in assessment.composition.items()},
+        targets={phase: int(level) for phase, level in assessment.targets.items()},
+    )
+
+
+def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result:
+    """Score the final answers and freeze them. Every question needs an answer ("Don't know"
+    counts); the stored result never changes afterwards."""
+    with transaction.atomic():
+        locked = _lock_draft(assessment)
+        bank = locked.bank.bank()
+        answers = list(final_answers(locked))
+        answered = {a.question_code for a in answers if a.value}
+        missing = [q.code for q in bank.questions if q.code not in answered]
+        if missing:
+            raise AssessmentIncomplete(missing)
+        result = score(bank, assessment_input(locked, answers))
+        locked.status = AssessmentStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.result = result.to_dict()
+        locked.engine_version = result.engine_version
+        locked.result_version += 1
+        locked.save()
+        AssessmentEvent.objects.create(
+            assessment=locked, kind=AssessmentEvent.Kind.SUBMITTED, user=by
+        )
+    _refresh(assessment, locked)
+    return result
+
+
+def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: str = "") -> None:
+    """Back to draft, recorded in the assessment's history. The old result is kept until the
+    next submission replaces it, so its report stays readable meanwhile."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_submitted:
+            raise AssessmentLocked(NOT_SUBMITTED)
+        locked.status = AssessmentStatus.DRAFT
+        locked.save(update_fields=["status", "updated_at"])
+        AssessmentEvent.objects.create(
+            assessment=locked, kind=AssessmentEvent.Kind.REOPENED, user=by, detail=reason[:500]
+        )
+    _refresh(assessment, locked)
+
+
+def final_answers(assessment: Assessment) -> QuerySet[Answer]:
+    """The answers that are scored: the lead's, in a solo assessment."""
+    return Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+
+
+def _lock_draft(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().select_related("bank").get(pk=assessment.pk)
+    if locked.is_submitted:
+        raise AssessmentLocked(ALREADY_SUBMITTED)
+    return locked
+
+
+def _refresh(assessment: Assessment, locked: Assessment) -> None:
+    for field in ("status", "submitted_at", "submitted_by", "result", "engine_version"):
+        setattr(assessment, field, getattr(locked, field))
+    assessment.result_version = locked.result_version

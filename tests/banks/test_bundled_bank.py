@@ -1,0 +1,119 @@
+"""The bundled MLOps maturity model: complete enough for a consultant's audit."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from assessment.banks.loader import BUNDLED_BANKS_DIR, load_bank_file
+
+BANK_PATH = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
+
+# Every practice area the seeds and public frameworks name (issue 3), by its tag.
+REQUIRED_PRACTICE_AREAS = {
+    "business-kpis",
+    "data-collection",
+    "data-validation",
+    "data-versioning",
+    "feature-engineering",
+    "experiment-tracking",
+    "reproducibility",
+    "model-validation",
+    "explainability-fairness",
+    "model-registry",
+    "packaging",
+    "ci",
+    "cd",
+    "orchestration",
+    "infrastructure",
+    "monitoring",
+    "logging",
+    "alerting",
+    "drift-skew",
+    "feedback-retraining",
+    "release-safety",
+    "security",
+    "privacy-compliance",
+    "governance",
+    "collaboration",
+    "cost",
+}
+REQUIRED_ROLES = {
+    "subject_matter_expert",
+    "product_owner",
+    "data_analyst",
+    "data_scientist",
+    "data_engineer",
+    "ml_engineer",
+    "software_engineer",
+    "ml_architect",
+    "devops_engineer",
+    "security_compliance",
+    "qa_engineer",
+}
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank_file(BANK_PATH)
+
+
+def test_it_is_the_published_version(bank):
+    assert bank.key == "mlops-maturity@1.0"
+    assert [p.code for p in bank.phases] == ["design", "development", "operations"]
+    assert [lv.name for lv in bank.levels] == [
+        "Manual process",
+        "ML pipeline automation",
+        "CI/CD pipeline automation",
+    ]
+
+
+def test_it_has_enough_questions_in_every_cell(bank):
+    assert len(bank.questions) >= 45
+    cells = Counter((q.phase, q.level) for q in bank.questions)
+    assert len(cells) == 9
+    assert min(cells.values()) >= 4
+
+
+def test_it_names_every_role(bank):
+    assert {r.code for r in bank.roles} >= REQUIRED_ROLES
+    assert all(r.description for r in bank.roles)
+
+
+def test_every_practice_area_is_tagged_on_a_question(bank):
+    tagged = {tag for q in bank.questions for tag in q.tags}
+    assert tagged >= REQUIRED_PRACTICE_AREAS, REQUIRED_PRACTICE_AREAS - tagged
+
+
+def test_codes_follow_phase_and_level(bank):
+    prefix = {"design": "DES", "development": "DEV", "operations": "OPS"}
+    for q in bank.questions:
+        assert q.code.startswith(f"{prefix[q.phase]}-{q.level}-"), q.code
+
+
+def test_every_cell_has_a_critical_practice_and_na_is_rare(bank):
+    for phase in bank.phases:
+        for level in bank.levels:
+            cell = bank.questions_in(phase.code, level.number)
+            assert 1 <= sum(q.critical for q in cell) <= 2, (phase.code, level.number)
+    assert 0 < sum(q.allow_na for q in bank.questions) <= 8
+
+
+def test_every_question_says_what_to_do_next(bank):
+    for q in bank.questions:
+        assert q.recommendation.action, q.code
+        assert q.recommendation.first_step, q.code
+        assert q.references, q.code
+
+
+@pytest.mark.django_db
+def test_make_run_loads_it_idempotently():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for expected in ("loaded", "unchanged"):
+        out = StringIO()
+        call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=out)
+        assert out.getvalue() == f"mlops-maturity@1.0: {expected} (54 questions)\n"
