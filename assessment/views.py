@@ -1,13 +1,278 @@
+"""Thin views: check access, hand validated data to a service, render."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from dataclasses import dataclass
 
-from core import selectors
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import BoundField
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment import selectors, services
+from assessment.forms import CompositionForm, PhaseAnswersForm, StartAssessmentForm
+from assessment.models import Assessment
+from assessment.reports.context import result_view
+from assessment.scoring.results import Result
+from assessment.scoring.types import Bank, Level, Question
+from core import selectors as core_selectors
+from core.models import Membership, Role
+
+READ_ONLY_ROLE = "Your role in this organisation lets you read assessments, not change them."
+SUBMITTED_READ_ONLY = "This assessment is submitted; an owner can reopen it to change answers."
+
+
+def _writable(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Membership]:
+    """An assessment the user may change: 404 outside their organisations, 403 for viewers."""
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    if not membership.can_edit:
+        raise PermissionDenied(READ_ONLY_ROLE)
+    return assessment, membership
+
+
+def _refuse_if_submitted(request: HttpRequest, assessment: Assessment) -> HttpResponse | None:
+    if assessment.is_submitted:
+        messages.error(request, SUBMITTED_READ_ONLY)
+        return redirect("assessment_result", assessment.pk)
+    return None
 
 
 @require_GET
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, membership = selectors.team_for_user(request.user, team_id)
-    return render(request, "assessment/team_detail.html", {"team": team, "membership": membership})
+    team, membership = core_selectors.team_for_user(request.user, team_id)
+    return render(
+        request,
+        "assessment/team_detail.html",
+        {
+            "team": team,
+            "membership": membership,
+            "assessments": selectors.team_assessments(team),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, membership = core_selectors.team_for_user(request.user, team_id)
+    if not membership.can_edit:
+        raise PermissionDenied(READ_ONLY_ROLE)
+    banks = selectors.latest_question_banks()
+    chosen = banks[0] if banks else None
+    form = StartAssessmentForm(
+        request.POST or None, banks=banks, bank=chosen.bank() if chosen else None
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = services.assessment_start(
+            team=team,
+            bank=form.cleaned_data["bank"],
+            label=form.cleaned_data["label"],
+            targets=form.targets(),
+            by=request.user,
+        )
+        return redirect("assessment_composition", assessment.pk)
+    return render(
+        request,
+        "assessment/start.html",
+        {"team": team, "form": form, "has_banks": bool(banks)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = _writable(request, assessment_id)
+    if refused := _refuse_if_submitted(request, assessment):
+        return refused
+    bank = assessment.bank.bank()
+    form = CompositionForm(request.POST or None, bank=bank, initial=assessment.composition)
+    if request.method == "POST" and form.is_valid():
+        services.assessment_set_composition(
+            assessment=assessment, composition=form.composition(), by=request.user
+        )
+        messages.success(request, "Team composition saved.")
+        return redirect("assessment_phase", assessment.pk, bank.phases[0].code)
+    answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
+    return render(
+        request,
+        "assessment/composition.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "progress": selectors.progress(bank, answers),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> HttpResponse:
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    bank = assessment.bank.bank()
+    try:
+        current = bank.phase(phase)
+    except KeyError:
+        raise Http404 from None
+    if request.method == "POST":
+        if not membership.can_edit:
+            raise PermissionDenied(READ_ONLY_ROLE)
+        if refused := _refuse_if_submitted(request, assessment):
+            return refused
+    respondent = selectors.lead_respondent(assessment)
+    answers = selectors.answers_by_code(respondent)
+    questions = bank.questions_in(current.code)
+    form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = services.answers_save(
+                assessment=assessment,
+                respondent=respondent,
+                changes=form.changes(),
+                by=request.user,
+            )
+            messages.success(
+                request, f"{current.name}: saved {saved} answer{'s' if saved != 1 else ''}."
+            )
+            return redirect(_after_save(request, assessment, bank, current.code))
+        messages.error(request, "Nothing was saved: please correct the answers marked below.")
+    phase_index = [p.code for p in bank.phases].index(current.code)
+    return render(
+        request,
+        "assessment/phase.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "bank": bank,
+            "phase": current,
+            "sections": _sections(bank, questions, form, answers),
+            "form": form,
+            "progress": selectors.progress(bank, answers),
+            "next_phase": bank.phases[phase_index + 1]
+            if phase_index + 1 < len(bank.phases)
+            else None,
+            "read_only": assessment.is_submitted or not membership.can_edit,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """What the phase template needs for one question."""
+
+    question: Question
+    fields: dict[str, BoundField]
+    answered: bool
+    owner: str
+
+
+def _sections(
+    bank: Bank, questions: tuple[Question, ...], form: PhaseAnswersForm, answers: dict
+) -> list[tuple[Level, list[QuestionBlock]]]:
+    return [
+        (
+            level,
+            [
+                QuestionBlock(
+                    question=q,
+                    fields=form.question_fields(q),
+                    answered=bool(answers.get(q.code) and answers[q.code].value),
+                    owner=bank.role(q.owner).name,
+                )
+                for q in questions
+                if q.level == level.number
+            ],
+        )
+        for level in bank.levels
+    ]
+
+
+def _after_save(request: HttpRequest, assessment: Assessment, bank: Bank, phase_code: str) -> str:
+    codes = [p.code for p in bank.phases]
+    if "continue" in request.POST:
+        index = codes.index(phase_code)
+        if index + 1 < len(codes):
+            return reverse("assessment_phase", args=[assessment.pk, codes[index + 1]])
+        return reverse("assessment_review", args=[assessment.pk])
+    return reverse("assessment_phase", args=[assessment.pk, phase_code])
+
+
+@require_GET
+def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    if assessment.is_submitted:
+        return redirect("assessment_result", assessment.pk)
+    bank = assessment.bank.bank()
+    answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
+    progress = selectors.progress(bank, answers)
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "bank": bank,
+            "progress": progress,
+            "missing": [
+                (phase, [bank.question(code) for code in phase.missing])
+                for phase in progress.phases
+                if phase.missing
+            ],
+        },
+    )
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = _writable(request, assessment_id)
+    if refused := _refuse_if_submitted(request, assessment):
+        return refused
+    try:
+        services.assessment_submit(assessment=assessment, by=request.user)
+    except services.AssessmentIncomplete as error:
+        messages.error(
+            request,
+            f"{len(error.missing)} question(s) still need an answer before you can submit "
+            "(\u201cDon\u2019t know\u201d counts as an answer).",
+        )
+        return redirect("assessment_review", assessment.pk)
+    except services.AssessmentLocked as error:
+        messages.error(request, str(error))
+        return redirect("assessment_result", assessment.pk)
+    messages.success(request, "Submitted. The answers are now frozen and the result is stored.")
+    return redirect("assessment_result", assessment.pk)
+
+
+@require_POST
+def assessment_reopen(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    if membership.role not in (Role.OWNER, Role.CONSULTANT):
+        raise PermissionDenied("Only an owner or a consultant can reopen a submitted assessment.")
+    try:
+        services.assessment_reopen(
+            assessment=assessment, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.AssessmentLocked as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Reopened: answers can change until the next submission.")
+    return redirect("assessment_review", assessment.pk)
+
+
+@require_GET
+def assessment_result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    view = result_view(assessment.bank.bank(), Result.from_dict(assessment.result))
+    return render(
+        request,
+        "assessment/result.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "view": view,
+            "top_recommendations": view.recommendations[:5],
+            "can_reopen": assessment.is_submitted
+            and membership.role in (Role.OWNER, Role.CONSULTANT),
+        },
+    )

@@ -56,3 +56,30 @@ def alice_client(client, alice):
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture
+def mlops_bank(db):
+    """The bundled bank, loaded as `make run` loads it."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessment.banks.loader import BUNDLED_BANKS_DIR
+    from assessment.models import QuestionBank
+
+    call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=StringIO())
+    return QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
+
+
+@pytest.fixture
+def draft(acme_team, alice, mlops_bank):
+    """Alice's draft assessment of the Fraud team, team composition filled in."""
+    from assessment import services
+
+    assessment = services.assessment_start(
+        team=acme_team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice
+    )
+    composition = {role.code: "present" for role in mlops_bank.bank().roles}
+    services.assessment_set_composition(assessment=assessment, composition=composition, by=alice)
+    return assessment
