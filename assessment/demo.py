@@ -13,7 +13,7 @@ DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105  (printed by `make run`; deve
 
 @transaction.atomic
 def demo_load() -> list[str]:
-    """Create what is missing; leave what a user changed alone. Returns what it did, line by line."""
+    """Create what is missing and leave what a user changed alone; say what was done."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=DEMO_USERNAME, defaults={"email": "demo@example.com", "first_name": "Dana"}

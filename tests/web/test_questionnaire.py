@@ -41,7 +41,7 @@ def test_the_composition_step_needs_every_role(alice_client, draft):
 
 def test_the_composition_step_saves_and_moves_to_the_first_phase(alice_client, draft):
     roles = [r.code for r in draft.bank.bank().roles]
-    data = {code: "absent" for code in roles} | {"data_scientist": "shared"}
+    data = dict.fromkeys(roles, "absent") | {"data_scientist": "shared"}
     response = alice_client.post(f"/assessments/{draft.pk}/team/", data)
     assert response["Location"] == f"/assessments/{draft.pk}/phases/design/"
     draft.refresh_from_db()
