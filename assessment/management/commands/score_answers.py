@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessment.answers_io import score_answers_file
+from assessment.reports.context import result_view
+from assessment.reports.text import result_as_text
+from assessment.scoring.answers_file import AnswersFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Score an answers file (YAML or JSON, format in docs/scoring.md) and print the result "
+        "as JSON, or as a readable summary with --format text."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args: Any, file: Path, format: str, **options: Any) -> None:
+        try:
+            scored = score_answers_file(file)
+        except AnswersFileError as error:
+            for problem in error.problems:
+                self.stderr.write(problem)
+            count = len(error.problems)
+            raise CommandError(
+                f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was scored"
+            ) from None
+        if format == "json":
+            self.stdout.write(json.dumps(scored.result.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            self.stdout.write(result_as_text(result_view(scored.bank, scored.result)))
