@@ -1,0 +1,322 @@
+"""Answers files: what a consultant writes offline, checked against a bank before scoring.
+
+    bank: mlops-maturity@1.0
+    answers:
+      DES-0-01: 1
+      DES-0-02: {value: 0.5, evidence: "https://wiki.example/kpis", note: "reviewed quarterly"}
+      OPS-1-04: {value: na, reason: "batch scoring only"}
+    team: {data_scientist: present, ml_engineer: absent}
+    targets: {operations: 1}
+    threshold: 80          # optional
+
+Parsing collects every problem before giving up, so a consultant fixes a file in one go. Each
+problem names where it is (`answers.OPS-1-04: "na" needs a reason`); the texts are constants
+here so tests assert them exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Hashable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
+
+MAX_EVIDENCE_LENGTH = 2000
+
+ERROR_HEADING = "The answers file has {count} problem(s):"
+CANNOT_READ = "{path}: cannot read the file ({reason})"
+UNSUPPORTED_FORMAT = "{path}: use a .yaml, .yml or .json file"
+INVALID_SYNTAX = "{path}: not valid {format} ({reason})"
+DUPLICATE_KEY = "{path}: {key} appears twice in the same mapping"
+NOT_A_MAPPING = "{where}: must be a mapping of keys to values"
+UNKNOWN_KEY = "{where}: unknown key {key}; expected {expected}"
+MISSING_BANK = 'bank: missing; write the bank as slug@version, e.g. "mlops-maturity@1.0"'
+BAD_BANK = 'bank: {value} is not slug@version, e.g. "mlops-maturity@1.0"'
+WRONG_BANK = "bank: the file is for {given}, but the bank is {expected}"
+UNKNOWN_QUESTION = "answers.{code}: no such question in {bank}"
+MISSING_VALUE = "answers.{code}: missing value"
+BAD_VALUE = "answers.{code}: {value} is not an answer; use 0, 0.5, 1, na or unknown"
+NA_NOT_ALLOWED = 'answers.{code}: "na" is not allowed for this question'
+NA_WITHOUT_REASON = 'answers.{code}: "na" needs a reason'
+NOT_TEXT = "{where}: must be text, not {value}"
+EVIDENCE_TOO_LONG = "answers.{code}.evidence: {length} characters; at most {limit}"
+UNKNOWN_ROLE = "team.{role}: no such role in {bank}"
+BAD_PRESENCE = "team.{role}: {value} is not a presence; use present, shared, absent or unknown"
+UNKNOWN_PHASE = "targets.{phase}: no such phase in {bank}"
+BAD_TARGET = (
+    "targets.{phase}: {value} is not a level; use a whole number from {lowest} to {highest}"
+)
+BAD_THRESHOLD = "threshold: {value} must be a number above 0 and at most 100"
+
+FILE_KEYS = ("bank", "answers", "team", "targets", "threshold")
+ANSWER_KEYS = ("value", "evidence", "note", "reason")
+
+_BANK_KEY = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>[0-9][0-9A-Za-z.-]*)")
+
+
+class AnswersFileError(ValueError):
+    """Every problem found in one answers file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        lines = [ERROR_HEADING.format(count=len(self.problems))]
+        lines += [f"- {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def read_answers_file(path: str | Path) -> dict[str, Any]:
+    """Load a .yaml, .yml or .json answers file; raise AnswersFileError if it cannot be used."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise AnswersFileError([UNSUPPORTED_FORMAT.format(path=path)])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise AnswersFileError([CANNOT_READ.format(path=path, reason=reason)]) from error
+
+    duplicates: list[Any] = []
+    try:
+        if suffix == ".json":
+            data = json.loads(text, object_pairs_hook=_json_object(duplicates))
+        else:
+            data = yaml.load(text, Loader=_loader(duplicates))  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, yaml.YAMLError) as error:
+        file_format = "JSON" if suffix == ".json" else "YAML"
+        problem = INVALID_SYNTAX.format(path=path, format=file_format, reason=_one_line(error))
+        raise AnswersFileError([problem]) from error
+    problems = [DUPLICATE_KEY.format(path=path, key=_show(key)) for key in duplicates]
+    if not isinstance(data, dict):
+        problems.append(NOT_A_MAPPING.format(where=path))
+    if problems:
+        raise AnswersFileError(problems)
+    return data
+
+
+def bank_key(data: object) -> tuple[str, str]:
+    """The (slug, version) the file's `bank:` names, so the caller can find that bank."""
+    problems: list[str] = []
+    key = _bank_key(data, problems)
+    if key is None:
+        raise AnswersFileError(problems)
+    return key
+
+
+def parse_answers_file(data: object, bank: Bank) -> AssessmentInput:
+    """Check loaded answers-file data against `bank` and turn it into the engine's input."""
+    if not isinstance(data, Mapping):
+        raise AnswersFileError([NOT_A_MAPPING.format(where="the file")])
+    problems: list[str] = []
+    _check_keys(data, FILE_KEYS, "the file", problems)
+    key = _bank_key(data, problems)
+    if key is not None and key != (bank.slug, bank.version):
+        problems.append(WRONG_BANK.format(given="@".join(key), expected=bank.key))
+    given = AssessmentInput(
+        answers=_answers(_section(data, "answers", problems), bank, problems),
+        team=_team(_section(data, "team", problems), bank, problems),
+        targets=_targets(_section(data, "targets", problems), bank, problems),
+        threshold=_threshold(data.get("threshold"), problems),
+    )
+    if problems:
+        raise AnswersFileError(problems)
+    return given
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _bank_key(data: object, problems: list[str]) -> tuple[str, str] | None:
+    if not isinstance(data, Mapping):
+        problems.append(NOT_A_MAPPING.format(where="the file"))
+        return None
+    if data.get("bank") is None:
+        problems.append(MISSING_BANK)
+        return None
+    raw = data["bank"]
+    match = _BANK_KEY.fullmatch(raw.strip()) if isinstance(raw, str) else None
+    if match is None:
+        problems.append(BAD_BANK.format(value=_show(raw)))
+        return None
+    return match["slug"], match["version"]
+
+
+def _section(data: Mapping[str, Any], name: str, problems: list[str]) -> Mapping[Any, Any]:
+    section = data.get(name)
+    if section is None:
+        return {}  # `answers:` left empty in YAML reads as null: nothing given yet
+    if not isinstance(section, Mapping):
+        problems.append(NOT_A_MAPPING.format(where=name))
+        return {}
+    return section
+
+
+def _answers(section: Mapping[Any, Any], bank: Bank, problems: list[str]) -> dict[str, Answer]:
+    answers = {}
+    for raw_code, entry in section.items():
+        code = str(raw_code)
+        try:
+            question = bank.question(code)
+        except KeyError:
+            problems.append(UNKNOWN_QUESTION.format(code=code, bank=bank.key))
+            continue
+        answer = _answer(code, entry, question.allow_na, problems)
+        if answer is not None:
+            answers[code] = answer
+    return answers
+
+
+def _answer(code: str, entry: object, allow_na: bool, problems: list[str]) -> Answer | None:
+    """One answer; None when left blank (a template not filled in yet) or without a usable value."""
+    if entry is None:
+        return None
+    texts = {"evidence": "", "note": "", "reason": ""}
+    if isinstance(entry, Mapping):
+        where = f"answers.{code}"
+        _check_keys(entry, ANSWER_KEYS, where, problems)
+        if entry.get("value") is None:
+            problems.append(MISSING_VALUE.format(code=code))
+            return None
+        raw_value = entry["value"]
+        for key in texts:
+            texts[key] = _text(entry.get(key), f"{where}.{key}", problems)
+    else:
+        raw_value = entry
+
+    try:
+        value = AnswerValue.parse(raw_value)
+    except ValueError:
+        problems.append(BAD_VALUE.format(code=code, value=_show(raw_value)))
+        return None
+    if len(texts["evidence"]) > MAX_EVIDENCE_LENGTH:
+        problems.append(
+            EVIDENCE_TOO_LONG.format(
+                code=code, length=len(texts["evidence"]), limit=MAX_EVIDENCE_LENGTH
+            )
+        )
+    if value is AnswerValue.NOT_APPLICABLE:
+        if not allow_na:
+            # Giving a reason would not help, so that problem is not reported as well.
+            problems.append(NA_NOT_ALLOWED.format(code=code))
+        elif not texts["reason"].strip():
+            problems.append(NA_WITHOUT_REASON.format(code=code))
+    return Answer(value=value, **texts)
+
+
+def _team(section: Mapping[Any, Any], bank: Bank, problems: list[str]) -> dict[str, Presence]:
+    team = {}
+    for raw_role, raw_presence in section.items():
+        role = str(raw_role)
+        try:
+            bank.role(role)
+        except KeyError:
+            problems.append(UNKNOWN_ROLE.format(role=role, bank=bank.key))
+            continue
+        try:
+            if not isinstance(raw_presence, str):
+                raise ValueError(raw_presence)
+            team[role] = Presence(raw_presence.strip().lower())
+        except ValueError:
+            problems.append(BAD_PRESENCE.format(role=role, value=_show(raw_presence)))
+    return team
+
+
+def _targets(section: Mapping[Any, Any], bank: Bank, problems: list[str]) -> dict[str, int]:
+    numbers = sorted(level.number for level in bank.levels)
+    targets = {}
+    for raw_phase, raw_level in section.items():
+        phase = str(raw_phase)
+        try:
+            bank.phase(phase)
+        except KeyError:
+            problems.append(UNKNOWN_PHASE.format(phase=phase, bank=bank.key))
+            continue
+        # bool is an int in Python; `yes` in YAML must not become level 1.
+        if (
+            isinstance(raw_level, bool)
+            or not isinstance(raw_level, int)
+            or raw_level not in numbers
+        ):
+            problems.append(
+                BAD_TARGET.format(
+                    phase=phase, value=_show(raw_level), lowest=numbers[0], highest=numbers[-1]
+                )
+            )
+            continue
+        targets[phase] = raw_level
+    return targets
+
+
+def _threshold(raw: object, problems: list[str]) -> float:
+    default = AssessmentInput().threshold
+    if raw is None:
+        return default
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 100:
+        problems.append(BAD_THRESHOLD.format(value=_show(raw)))
+        return default
+    return float(raw)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _check_keys(
+    data: Mapping[Any, Any], expected: tuple[str, ...], where: str, problems: list[str]
+) -> None:
+    for key in data:
+        if key not in expected:
+            problems.append(
+                UNKNOWN_KEY.format(where=where, key=_show(key), expected=", ".join(expected))
+            )
+
+
+def _text(raw: object, where: str, problems: list[str]) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        problems.append(NOT_TEXT.format(where=where, value=_show(raw)))
+        return ""
+    return raw
+
+
+def _show(value: object) -> str:
+    """A value as the consultant would write it in JSON: 2, "yes", true, null."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _json_object(duplicates: list[Any]) -> Any:
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in data:
+                duplicates.append(key)
+            data[key] = value
+        return data
+
+    return build
+
+
+def _loader(duplicates: list[Any]) -> type[yaml.SafeLoader]:
+    """A SafeLoader that notes repeated keys, which PyYAML would otherwise silently overwrite."""
+
+    class DuplicateNotingLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Hashable] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, Hashable):
+                    if key in seen:
+                        duplicates.append(key)
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return DuplicateNotingLoader
