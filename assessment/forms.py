@@ -150,7 +150,8 @@ class PhaseAnswersForm(forms.Form):
                 choices=answer_choices(q),
                 widget=forms.RadioSelect,
                 required=False,
-                label=q.statement,
+                # The question's fieldset already shows the statement as its legend.
+                label="Your answer",
                 show_hidden_initial=True,
             )
             self.fields[f"{q.code}-evidence"] = forms.CharField(

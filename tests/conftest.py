@@ -6,17 +6,19 @@ from core.models import Role
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _plain_http_and_static_files(settings):
-    """Tests talk plain HTTP to the test client and never run collectstatic.
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_and_static_files():
+    """Tests talk plain HTTP and never run collectstatic; everything else stays as in production
+    (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it."""
+    from django.test import override_settings
 
-    Everything else stays as in production (DEBUG off, secure cookies, HSTS, CSP).
-    """
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        | {"staticfiles": static},
+    ):
+        yield
 
 
 @pytest.fixture
