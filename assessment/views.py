@@ -88,9 +88,13 @@ def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResp
     bank = assessment.bank.bank()
     form = CompositionForm(request.POST or None, bank=bank, initial=assessment.composition)
     if request.method == "POST" and form.is_valid():
-        services.assessment_set_composition(
-            assessment=assessment, composition=form.composition(), by=request.user
-        )
+        try:
+            services.assessment_set_composition(
+                assessment=assessment, composition=form.composition(), by=request.user
+            )
+        except services.AssessmentLocked:
+            messages.error(request, SUBMITTED_READ_ONLY)
+            return redirect("assessment_result", assessment.pk)
         messages.success(request, "Team composition saved.")
         return redirect("assessment_phase", assessment.pk, bank.phases[0].code)
     answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
@@ -124,12 +128,17 @@ def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> Ht
     form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
     if request.method == "POST":
         if form.is_valid():
-            saved = services.answers_save(
-                assessment=assessment,
-                respondent=respondent,
-                changes=form.changes(),
-                by=request.user,
-            )
+            try:
+                saved = services.answers_save(
+                    assessment=assessment,
+                    respondent=respondent,
+                    changes=form.changes(),
+                    by=request.user,
+                )
+            except services.AssessmentLocked:
+                # Submitted by someone else between this page's checks and its save.
+                messages.error(request, SUBMITTED_READ_ONLY)
+                return redirect("assessment_result", assessment.pk)
             messages.success(
                 request, f"{current.name}: saved {saved} answer{'s' if saved != 1 else ''}."
             )

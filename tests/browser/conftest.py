@@ -22,7 +22,8 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's event loop must stop before tests of other modules use the ORM.
+@pytest.fixture(scope="module")
 def browser():
     path = chromium_path()
     if path is None:
