@@ -72,6 +72,8 @@ class Assessment(models.Model):
     engine_version = models.CharField(max_length=20, blank=True)
     # Bumped at every submission, so caches keyed by it (the PDF) never serve an old result.
     result_version = models.PositiveIntegerField(default=0)
+    # A few figures of the result (levels and percents), so dashboards never load whole results.
+    summary = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -159,3 +161,49 @@ class AssessmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def result_summary(result: dict) -> dict:
+    """The figures dashboards and trends show, taken from a stored `Result.to_dict()`."""
+    return {
+        "overall": result["overall"]["level"],
+        "phases": {
+            code: {"level": phase["level"], "percent": phase["percent"]}
+            for code, phase in result["phases"].items()
+        },
+    }
+
+
+class ExportJob(models.Model):
+    """An organisation's export (a ZIP of every assessment as CSV, JSON and PDF), built by a
+    background task so a large client does not hold a web worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    done_steps = models.PositiveIntegerField(default=0)
+    total_steps = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export of {self.organization} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_steps / self.total_steps) if self.total_steps else 0

@@ -19,6 +19,7 @@ from assessment.models import (
     AssessmentStatus,
     QuestionBank,
     Respondent,
+    result_summary,
 )
 from assessment.scoring.engine import score
 from assessment.scoring.results import Result
@@ -204,6 +205,7 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result
         locked.submitted_at = timezone.now()
         locked.submitted_by = by
         locked.result = result.to_dict()
+        locked.summary = result_summary(locked.result)
         locked.engine_version = result.engine_version
         locked.result_version += 1
         locked.save()
@@ -242,6 +244,6 @@ def _lock_draft(assessment: Assessment) -> Assessment:
 
 
 def _refresh(assessment: Assessment, locked: Assessment) -> None:
-    for field in ("status", "submitted_at", "submitted_by", "result", "engine_version"):
+    for field in ("status", "submitted_at", "submitted_by", "result", "summary", "engine_version"):
         setattr(assessment, field, getattr(locked, field))
     assessment.result_version = locked.result_version
