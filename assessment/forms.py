@@ -13,8 +13,10 @@ from django.utils.timezone import now
 from assessment.models import (
     EVIDENCE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     Answer,
     AnswerChoice,
+    Assessment,
     QuestionBank,
 )
 from assessment.scoring.types import AnswerValue, Bank, Question
@@ -51,8 +53,25 @@ class StartAssessmentForm(forms.Form):
         help_text='A name you will recognise in a year, e.g. "2026 Q4" or "Before the migration".',
     )
 
-    def __init__(self, *args: Any, banks: list[QuestionBank], bank: Bank | None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        banks: list[QuestionBank],
+        bank: Bank | None,
+        previous: Assessment | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if previous is not None:
+            self.fields["copy_previous"] = forms.BooleanField(
+                required=False,
+                initial=True,
+                label=f"Start from the answers of \u201c{previous.label}\u201d",
+                help_text=(
+                    f"Submitted {previous.submitted_at:%-d %B %Y}: copy its team composition and "
+                    "answers, then change only what changed since."
+                ),
+            )
         bank_field = self.fields["bank"]
         assert isinstance(bank_field, forms.ModelChoiceField)
         bank_field.queryset = QuestionBank.objects.filter(pk__in=[b.pk for b in banks])
@@ -170,7 +189,7 @@ class PhaseAnswersForm(forms.Form):
             )
             if q.allow_na:
                 self.fields[f"{q.code}-reason"] = forms.CharField(
-                    max_length=500,
+                    max_length=REASON_MAX_LENGTH,
                     required=False,
                     label="Why it does not apply",
                     show_hidden_initial=True,

@@ -114,6 +114,7 @@ class AnswerChoice(models.TextChoices):
 
 EVIDENCE_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 500
 
 
 class Answer(models.Model):
@@ -125,7 +126,9 @@ class Answer(models.Model):
     value = models.CharField(max_length=10, choices=AnswerChoice.choices, blank=True)
     evidence = models.CharField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
-    reason = models.CharField(max_length=500, blank=True, help_text="Why it does not apply")
+    reason = models.CharField(
+        max_length=REASON_MAX_LENGTH, blank=True, help_text="Why it does not apply"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

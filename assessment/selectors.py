@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from assessment.models import Answer, Assessment, QuestionBank, Respondent
+from assessment.models import Answer, Assessment, AssessmentStatus, QuestionBank, Respondent
 from assessment.scoring.types import Bank
-from core.models import Membership, Team
+from core.models import Membership, Organization, Team
 from core.selectors import AnyUser, membership_in
 
 
@@ -112,3 +112,37 @@ def progress(bank: Bank, answers: dict[str, Answer]) -> Progress:
             )
         )
     return Progress(phases=tuple(phases))
+
+
+def newest_bank() -> Bank | None:
+    """The newest version of the first bank, for column headings that need phase names."""
+    banks = latest_question_banks()
+    if not banks:
+        return None
+    return QuestionBank.objects.get(pk=banks[0].pk).bank()
+
+
+def membership_of(organization: Organization, membership_id: int) -> Membership:
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=membership_id, organization=organization
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def latest_submitted(team: Team) -> Assessment | None:
+    return (
+        Assessment.objects.filter(team=team, status=AssessmentStatus.SUBMITTED)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def submitted_assessments(team: Team) -> list[Assessment]:
+    """Oldest first, with only what trends and comparisons list."""
+    return list(
+        Assessment.objects.filter(team=team, status=AssessmentStatus.SUBMITTED)
+        .order_by("submitted_at")
+        .only("id", "team_id", "label", "submitted_at", "summary", "bank_id")
+    )

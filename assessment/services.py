@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessment.banks.loader import BankFile
+from assessment.banks.mapping import continued_codes
 from assessment.banks.parse import BankInvalid
 from assessment.models import (
     Answer,
@@ -116,14 +117,77 @@ def assessment_start(
     label: str,
     targets: dict[str, int],
     by: AbstractBaseUser,
+    copy_from: Assessment | None = None,
 ) -> Assessment:
+    """A new draft. With `copy_from` (the team's last assessment), it starts from that one's team
+    composition and final answers, so a quarterly re-assessment only changes what changed;
+    answers follow renamed questions through the bank's `replaces:` mapping."""
     with transaction.atomic():
         assessment = Assessment.objects.create(
-            team=team, bank=bank, label=label, targets=targets, created_by=by
+            team=team,
+            bank=bank,
+            label=label,
+            targets=targets,
+            created_by=by,
+            composition=dict(copy_from.composition) if copy_from else {},
         )
-        Respondent.objects.create(assessment=assessment, user=by, is_lead=True)
+        lead = Respondent.objects.create(assessment=assessment, user=by, is_lead=True)
+        detail = f"started from {copy_from.label}" if copy_from else ""
         AssessmentEvent.objects.create(
-            assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by
+            assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by, detail=detail
+        )
+        if copy_from is not None:
+            earlier = {a.question_code: a for a in final_answers(copy_from)}
+            mapping = continued_codes(bank.bank(), earlier)
+            Answer.objects.bulk_create(
+                Answer(
+                    respondent=lead,
+                    question_code=new_code,
+                    value=earlier[old_code].value,
+                    evidence=earlier[old_code].evidence,
+                    note=earlier[old_code].note,
+                    reason=earlier[old_code].reason,
+                    updated_by=by,
+                )
+                for new_code, old_code in mapping.items()
+            )
+    return assessment
+
+
+def assessment_import(
+    *,
+    team: Team,
+    bank: QuestionBank,
+    label: str,
+    given: AssessmentInput,
+    by: AbstractBaseUser,
+) -> Assessment:
+    """A draft holding an imported file's answers, team and targets, for review and submission
+    here. Called only with a fully checked file, so nothing is ever half-imported."""
+    with transaction.atomic():
+        assessment = assessment_start(
+            team=team, bank=bank, label=label, targets=dict(given.targets), by=by
+        )
+        assessment.composition = {
+            role: presence.value
+            for role, presence in given.team.items()
+            if presence != Presence.UNKNOWN
+        }
+        assessment.save(update_fields=["composition"])
+        AssessmentEvent.objects.filter(assessment=assessment).update(detail="imported from a file")
+        answers_save(
+            assessment=assessment,
+            respondent=assessment.respondents.get(is_lead=True),
+            changes={
+                code: AnswerData(
+                    value=answer.value.value,
+                    evidence=answer.evidence,
+                    note=answer.note,
+                    reason=answer.reason,
+                )
+                for code, answer in given.answers.items()
+            },
+            by=by,
         )
     return assessment
 

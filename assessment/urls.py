@@ -1,10 +1,33 @@
 from django.urls import path
 
-from assessment import views
+from assessment import exchange_views, org_views, views
 
 urlpatterns = [
+    path("orgs/", org_views.organization_switch, name="organization_switch"),
+    path("orgs/<slug:slug>/", org_views.organization_dashboard, name="organization_detail"),
+    path("orgs/<slug:slug>/members/", org_views.organization_members, name="organization_members"),
+    path(
+        "orgs/<slug:slug>/members/<int:membership_id>/",
+        org_views.organization_member_update,
+        name="organization_member_update",
+    ),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/assessments/new/", views.assessment_start, name="assessment_start"),
+    path(
+        "teams/<int:team_id>/assessments/import/",
+        exchange_views.assessment_import,
+        name="assessment_import",
+    ),
+    path(
+        "assessments/<int:assessment_id>/export.csv",
+        exchange_views.assessment_export_csv,
+        name="assessment_export_csv",
+    ),
+    path(
+        "assessments/<int:assessment_id>/export.json",
+        exchange_views.assessment_export_json,
+        name="assessment_export_json",
+    ),
     path(
         "assessments/<int:assessment_id>/team/",
         views.assessment_composition,

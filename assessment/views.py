@@ -61,8 +61,12 @@ def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
         raise PermissionDenied(READ_ONLY_ROLE)
     banks = selectors.latest_question_banks()
     chosen = banks[0] if banks else None
+    previous = selectors.latest_submitted(team)
     form = StartAssessmentForm(
-        request.POST or None, banks=banks, bank=chosen.bank() if chosen else None
+        request.POST or None,
+        banks=banks,
+        bank=chosen.bank() if chosen else None,
+        previous=previous,
     )
     if request.method == "POST" and form.is_valid():
         assessment = services.assessment_start(
@@ -71,6 +75,7 @@ def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
             label=form.cleaned_data["label"],
             targets=form.targets(),
             by=request.user,
+            copy_from=previous if form.cleaned_data.get("copy_previous") else None,
         )
         return redirect("assessment_composition", assessment.pk)
     return render(

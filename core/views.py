@@ -16,17 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"memberships": memberships})
 
 
-@require_GET
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organization, membership = selectors.organization_for_user(request.user, slug)
-    teams = organization.teams.order_by("name")
-    return render(
-        request,
-        "core/organization_detail.html",
-        {"organization": organization, "membership": membership, "teams": teams},
-    )
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -1,0 +1,214 @@
+"""The organisation dashboard, switching between clients, and managing members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessment.models import Assessment, AssessmentStatus
+from core.models import Membership, Role
+from tests.factories import MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_assessment(team, bank, user, *, label, days_ago, overall, percents):
+    """A submitted assessment with just the summary dashboards read."""
+    return Assessment.objects.create(
+        team=team,
+        bank=bank,
+        label=label,
+        created_by=user,
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=days_ago),
+        summary={
+            "overall": overall,
+            "phases": {
+                code: {"level": overall, "percent": percent}
+                for code, percent in zip(
+                    ("design", "development", "operations"), percents, strict=True
+                )
+            },
+        },
+    )
+
+
+@pytest.fixture
+def fleet(acme_team, alice, mlops_bank):
+    """Acme's three teams: Fraud improving, Pricing declining, Search never assessed."""
+    pricing = TeamFactory(organization=acme_team.organization, name="Pricing")
+    TeamFactory(organization=acme_team.organization, name="Search")
+    submitted_assessment(
+        acme_team, mlops_bank, alice, label="Q2", days_ago=120, overall=0, percents=(60, 50, 40)
+    )
+    submitted_assessment(
+        acme_team, mlops_bank, alice, label="Q3", days_ago=30, overall=1, percents=(90, 85, 82)
+    )
+    submitted_assessment(
+        pricing, mlops_bank, alice, label="Q2", days_ago=100, overall=1, percents=(90, 90, 90)
+    )
+    submitted_assessment(
+        pricing, mlops_bank, alice, label="Q3", days_ago=10, overall=1, percents=(85, 82, 81)
+    )
+    Assessment.objects.create(team=pricing, bank=mlops_bank, label="Q4", created_by=alice)
+    return acme_team.organization
+
+
+def test_the_dashboard_shows_latest_levels_trends_and_drafts(alice_client, fleet):
+    response = alice_client.get(f"/orgs/{fleet.slug}/")
+    rows = {snapshot.team.name: (snapshot, cells) for snapshot, cells in response.context["rows"]}
+    assert list(rows) == ["Fraud detection", "Pricing", "Search"]
+    fraud, fraud_cells = rows["Fraud detection"]
+    assert (fraud.overall, fraud.trend, fraud.latest.label, fraud.drafts) == (1, "up", "Q3", 0)
+    assert fraud_cells == [
+        {"level": 1, "percent": 90},
+        {"level": 1, "percent": 85},
+        {"level": 1, "percent": 82},
+    ]
+    pricing, _ = rows["Pricing"]
+    # Same level, lower percents: a slide within the level still shows.
+    assert (pricing.overall, pricing.trend, pricing.drafts) == (1, "down", 1)
+    search, search_cells = rows["Search"]
+    assert (search.latest, search.trend, search_cells) == (None, None, [None, None, None])
+    body = response.content.decode()
+    assert "improved" in body
+    assert "declined" in body
+    assert "1 in progress" in body
+
+
+def test_the_dashboard_sorts_and_filters(alice_client, fleet):
+    def names(query: str) -> list[str]:
+        response = alice_client.get(f"/orgs/{fleet.slug}/?{query}")
+        return [snapshot.team.name for snapshot, _ in response.context["rows"]]
+
+    assert names("sort=last") == ["Pricing", "Fraud detection", "Search"]
+    assert names("sort=overall") == ["Fraud detection", "Pricing", "Search"]
+    assert names("q=pri") == ["Pricing"]
+    assert names("drafts=1") == ["Pricing"]
+    assert names("sort=nonsense") == ["Fraud detection", "Pricing", "Search"]
+
+
+def test_the_dashboard_runs_a_constant_number_of_queries(
+    alice_client, acme_team, alice, mlops_bank, django_assert_max_num_queries
+):
+    for number in range(30):
+        team = TeamFactory(organization=acme_team.organization, name=f"Team {number:02d}")
+        for quarter in range(3):
+            submitted_assessment(
+                team,
+                mlops_bank,
+                alice,
+                label=f"Q{quarter}",
+                days_ago=90 * (3 - quarter),
+                overall=quarter % 3,
+                percents=(50 + quarter, 60, 70),
+            )
+    with django_assert_max_num_queries(8):
+        response = alice_client.get(f"/orgs/{acme_team.organization.slug}/")
+    assert len(response.context["rows"]) == 31
+
+
+def test_a_consultant_switches_between_clients_and_sees_only_that_clients_teams(client, fleet):
+    consultant = UserFactory(username="conny")
+    globex = OrganizationFactory(name="Globex", slug="globex")
+    TeamFactory(organization=globex, name="Recommendations")
+    MembershipFactory(user=consultant, organization=fleet, role=Role.CONSULTANT)
+    MembershipFactory(user=consultant, organization=globex, role=Role.CONSULTANT)
+    client.force_login(consultant)
+    acme_page = client.get(f"/orgs/{fleet.slug}/")
+    assert [s.team.name for s, _ in acme_page.context["rows"]] == [
+        "Fraud detection",
+        "Pricing",
+        "Search",
+    ]
+    assert "Recommendations" not in acme_page.content.decode()
+    switched = client.get("/orgs/?slug=globex")
+    assert switched["Location"] == "/orgs/globex/"
+    globex_page = client.get("/orgs/globex/")
+    assert [s.team.name for s, _ in globex_page.context["rows"]] == ["Recommendations"]
+    assert "Fraud detection" not in globex_page.content.decode()
+
+
+def test_switching_to_a_foreign_organisation_is_a_404(alice_client, fleet, globex_team):
+    assert alice_client.get("/orgs/?slug=globex").status_code == 404
+    assert alice_client.get("/orgs/").status_code == 404
+
+
+def test_an_owner_invites_by_username_or_email_and_sets_roles(alice_client, fleet):
+    UserFactory(username="carol", email="carol@client.example")
+    UserFactory(username="dave")
+    assert (
+        alice_client.post(
+            f"/orgs/{fleet.slug}/members/", {"identifier": "Carol@Client.example", "role": "viewer"}
+        ).status_code
+        == 302
+    )
+    assert (
+        alice_client.post(
+            f"/orgs/{fleet.slug}/members/", {"identifier": "dave", "role": "consultant"}
+        ).status_code
+        == 302
+    )
+    roles = dict(
+        Membership.objects.filter(organization=fleet).values_list("user__username", "role")
+    )
+    assert roles == {"alice": "owner", "carol": "viewer", "dave": "consultant"}
+    carol = Membership.objects.get(user__username="carol")
+    alice_client.post(f"/orgs/{fleet.slug}/members/{carol.pk}/", {f"m{carol.pk}-role": "member"})
+    carol.refresh_from_db()
+    assert carol.role == "member"
+
+
+def test_inviting_shows_clear_field_errors(alice_client, fleet):
+    UserFactory(username="carol")
+    MembershipFactory(user=UserFactory(username="erin"), organization=fleet, role=Role.MEMBER)
+    response = alice_client.post(f"/orgs/{fleet.slug}/members/", {"identifier": "nobody"})
+    assert (
+        response.context["form"]
+        .errors["identifier"][0]
+        .startswith("Nobody with that username or e-mail address has an account here yet")
+    )
+    response = alice_client.post(
+        f"/orgs/{fleet.slug}/members/", {"identifier": "erin", "role": "member"}
+    )
+    assert response.context["form"].errors["identifier"] == [
+        "erin already belongs to this organisation as member."
+    ]
+    response = alice_client.post(
+        f"/orgs/{fleet.slug}/members/", {"identifier": "carol", "role": "emperor"}
+    )
+    assert "role" in response.context["form"].errors
+    assert Membership.objects.filter(organization=fleet).count() == 2
+
+
+def test_the_last_owner_cannot_leave(alice_client, fleet):
+    mine = Membership.objects.get(user__username="alice")
+    alice_client.post(f"/orgs/{fleet.slug}/members/{mine.pk}/", {"remove": "1"})
+    alice_client.post(f"/orgs/{fleet.slug}/members/{mine.pk}/", {f"m{mine.pk}-role": "viewer"})
+    mine.refresh_from_db()
+    assert mine.role == "owner"
+
+
+def test_only_owners_manage_members(client, fleet):
+    viewer = UserFactory(username="vic")
+    MembershipFactory(user=viewer, organization=fleet, role=Role.VIEWER)
+    UserFactory(username="carol")
+    client.force_login(viewer)
+    assert client.get(f"/orgs/{fleet.slug}/members/").status_code == 200
+    assert (
+        client.post(
+            f"/orgs/{fleet.slug}/members/", {"identifier": "carol", "role": "owner"}
+        ).status_code
+        == 403
+    )
+    mine = Membership.objects.get(user=viewer)
+    assert (
+        client.post(
+            f"/orgs/{fleet.slug}/members/{mine.pk}/", {f"m{mine.pk}-role": "owner"}
+        ).status_code
+        == 403
+    )
+    mine.refresh_from_db()
+    assert mine.role == "viewer"
