@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -40,44 +41,77 @@ ANSWER_ODDS = {
 STRONG_PHASE = "design"
 
 
+CONSULTANT_USERNAME = "consultant"
+# Fraud detection's history: three quarters submitted, the fourth in progress.
+FRAUD_QUARTERS = (
+    ("2026 Q1", datetime(2026, 3, 27, 15, 0, tzinfo=UTC), 0.55),
+    ("2026 Q2", datetime(2026, 6, 26, 15, 0, tzinfo=UTC), 0.3),
+    ("2026 Q3", datetime(2026, 9, 25, 15, 0, tzinfo=UTC), 0.0),
+)
+
+
 @transaction.atomic
 def demo_load() -> list[str]:
     """Create what is missing and leave what a user changed alone; say what was done."""
-    user = _demo_user()
-    organization, _ = Organization.objects.get_or_create(
-        slug="acme-analytics", defaults={"name": "Acme Analytics"}
+    user = _demo_user(DEMO_USERNAME, "Dana")
+    consultant = _demo_user(CONSULTANT_USERNAME, "Chris")
+    acme = _organization(
+        "acme-analytics", "Acme Analytics", {user: Role.OWNER, consultant: Role.CONSULTANT}
     )
-    Membership.objects.get_or_create(
-        user=user, organization=organization, defaults={"role": Role.OWNER}
-    )
-    fraud, _ = Team.objects.get_or_create(
-        organization=organization,
-        name="Fraud detection",
-        defaults={"description": "Scores card payments for fraud in real time."},
-    )
-    Team.objects.get_or_create(
-        organization=organization,
-        name="Demand forecasting",
-        defaults={"description": "Weekly demand forecasts for 400 stores."},
-    )
-    lines = [f"Demo organisation {organization.name!r} with team {fraud.name!r} is ready."]
+    globex = _organization("globex-retail", "Globex Retail", {consultant: Role.OWNER})
+    fraud = _team(acme, "Fraud detection", "Scores card payments for fraud in real time.")
+    forecasting = _team(acme, "Demand forecasting", "Weekly demand forecasts for 400 stores.")
+    recommendations = _team(globex, "Recommendations", "Product recommendations on the web shop.")
+    _team(globex, "Search ranking", "Ranks search results on the web shop.")
+    lines = [
+        f"Demo organisations {acme.name!r} and {globex.name!r} are ready.",
+    ]
     bank = QuestionBank.objects.filter(slug=DEMO_BANK[0], version=DEMO_BANK[1]).first()
     if bank is None:
         lines.append("No question bank loaded: skipped the demo assessments.")
         return lines
-    if not Assessment.objects.filter(team=fraud, label="2026 Q3").exists():
-        _assessment(fraud, bank, "2026 Q3", user, seed=3, submit=True)
-        lines.append("Demo assessment '2026 Q3' submitted.")
+    for label, submitted_at, weaker in FRAUD_QUARTERS:
+        if not Assessment.objects.filter(team=fraud, label=label).exists():
+            _assessment(fraud, bank, label, user, seed=3, weaker=weaker, submitted_at=submitted_at)
+            lines.append(f"Fraud detection: {label} submitted.")
     if not Assessment.objects.filter(team=fraud, label="2026 Q4").exists():
-        _assessment(fraud, bank, "2026 Q4", user, seed=4, submit=False, answered_share=0.6)
-        lines.append("Demo assessment '2026 Q4' started as a draft.")
+        _assessment(fraud, bank, "2026 Q4", user, seed=3, answered_share=0.6)
+        lines.append("Fraud detection: 2026 Q4 started as a draft.")
+    for team, seed, owner in ((forecasting, 5, user), (recommendations, 7, consultant)):
+        if not Assessment.objects.filter(team=team, label="2026 Q3").exists():
+            _assessment(
+                team,
+                bank,
+                "2026 Q3",
+                owner,
+                seed=seed,
+                weaker=0.2,
+                submitted_at=FRAUD_QUARTERS[-1][1],
+            )
+            lines.append(f"{team.name}: 2026 Q3 submitted.")
     return lines
 
 
-def _demo_user() -> AbstractBaseUser:
+def _organization(slug: str, name: str, members: dict) -> Organization:
+    organization, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
+    for member, role in members.items():
+        Membership.objects.get_or_create(
+            user=member, organization=organization, defaults={"role": role}
+        )
+    return organization
+
+
+def _team(organization: Organization, name: str, description: str) -> Team:
+    team, _ = Team.objects.get_or_create(
+        organization=organization, name=name, defaults={"description": description}
+    )
+    return team
+
+
+def _demo_user(username: str, first_name: str) -> AbstractBaseUser:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
-        username=DEMO_USERNAME, defaults={"email": "demo@example.com", "first_name": "Dana"}
+        username=username, defaults={"email": f"{username}@example.com", "first_name": first_name}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -85,8 +119,10 @@ def _demo_user() -> AbstractBaseUser:
     return user
 
 
-def demo_answers(bank: QuestionBank, seed: int) -> dict[str, AnswerData]:
+def demo_answers(bank: QuestionBank, seed: int, weaker: float = 0.0) -> dict[str, AnswerData]:
+    """Plausible answers; `weaker` lowers that share of them one step, for an earlier quarter."""
     rng = random.Random(seed)  # noqa: S311  (demo data, not security)
+    step_down = {"1": "0.5", "0.5": "0", "0": "0", "unknown": "0"}
     answers = {}
     for q in bank.bank().questions:
         # Design is the demo team's strong phase: it reaches level 1 there.
@@ -94,6 +130,8 @@ def demo_answers(bank: QuestionBank, seed: int) -> dict[str, AnswerData]:
         value = rng.choice(ANSWER_ODDS[0 if strong else q.level])
         if q.critical and (q.level == 0 or strong):
             value = "1"
+        if rng.random() < weaker:
+            value = step_down[value]
         evidence = f"https://wiki.acme.example/ml/{q.code.lower()}" if value == "1" else ""
         answers[q.code] = AnswerData(value=value, evidence=evidence)
     return answers
@@ -106,7 +144,8 @@ def _assessment(
     user: AbstractBaseUser,
     *,
     seed: int,
-    submit: bool,
+    weaker: float = 0.0,
+    submitted_at: datetime | None = None,
     answered_share: float = 1.0,
 ) -> Assessment:
     assessment = services.assessment_start(
@@ -115,7 +154,7 @@ def _assessment(
     services.assessment_set_composition(
         assessment=assessment, composition=DEMO_COMPOSITION, by=user
     )
-    answers = demo_answers(bank, seed)
+    answers = demo_answers(bank, seed, weaker)
     keep = int(len(answers) * answered_share)
     services.answers_save(
         assessment=assessment,
@@ -123,6 +162,10 @@ def _assessment(
         changes=dict(list(answers.items())[:keep]),
         by=user,
     )
-    if submit:
+    if submitted_at is not None:
         services.assessment_submit(assessment=assessment, by=user)
+        # Back-date it, so the demo shows a history of quarters.
+        Assessment.objects.filter(pk=assessment.pk).update(
+            submitted_at=submitted_at, created_at=submitted_at - timedelta(days=5)
+        )
     return assessment

@@ -47,7 +47,7 @@ def team_assessments(team: Team) -> list[Assessment]:
     return list(
         Assessment.objects.filter(team=team)
         .select_related("bank", "created_by")
-        .defer("bank__content")
+        .defer("bank__content", "result")
         .order_by("-created_at")
     )
 
@@ -146,3 +146,9 @@ def submitted_assessments(team: Team) -> list[Assessment]:
         .order_by("submitted_at")
         .only("id", "team_id", "label", "submitted_at", "summary", "bank_id")
     )
+
+
+def with_results(assessments: list[Assessment]) -> list[Assessment]:
+    """The same assessments with their full results and banks, in the order given."""
+    loaded = Assessment.objects.select_related("bank").in_bulk([a.pk for a in assessments])
+    return [loaded[a.pk] for a in assessments]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment import exchange_views, org_views, views
+from assessment import exchange_views, org_views, team_views, views
 
 urlpatterns = [
     path("orgs/", org_views.organization_switch, name="organization_switch"),
@@ -11,7 +11,8 @@ urlpatterns = [
         org_views.organization_member_update,
         name="organization_member_update",
     ),
-    path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/", team_views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/compare/", team_views.team_compare, name="team_compare"),
     path("teams/<int:team_id>/assessments/new/", views.assessment_start, name="assessment_start"),
     path(
         "teams/<int:team_id>/assessments/import/",

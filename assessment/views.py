@@ -40,20 +40,6 @@ def _refuse_if_submitted(request: HttpRequest, assessment: Assessment) -> HttpRe
     return None
 
 
-@require_GET
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    team, membership = core_selectors.team_for_user(request.user, team_id)
-    return render(
-        request,
-        "assessment/team_detail.html",
-        {
-            "team": team,
-            "membership": membership,
-            "assessments": selectors.team_assessments(team),
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
     team, membership = core_selectors.team_for_user(request.user, team_id)

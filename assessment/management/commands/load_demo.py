@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessment.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_load
+from assessment.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME, demo_load
 
 
 class Command(BaseCommand):
@@ -16,3 +16,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write("")
         self.stdout.write(f"Demo login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}")
+        self.stdout.write(
+            f"Consultant with two client organisations: username {CONSULTANT_USERNAME!r}, "
+            f"same password"
+        )

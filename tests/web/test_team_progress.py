@@ -1,0 +1,89 @@
+"""A team over time: the trend charts and comparing two quarters answer by answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment import services
+from assessment.models import Assessment
+from tests.web.helpers import answer_everything, phase_post_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_quarters(alice_client, alice, draft, mlops_bank):
+    """Q3 all manual; Q4 starts from Q3 and then automates DES-0-01..06, drops DEV-0-01."""
+    draft.label = "2026 Q3"
+    draft.save()
+    answer_everything(alice_client, draft, "0.5")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    q4 = services.assessment_start(
+        team=draft.team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice, copy_from=draft
+    )
+    design = {f"DES-0-0{n}": "1" for n in range(1, 7)}
+    seen = {f"{code}-value": "0.5" for code in design}
+    alice_client.post(
+        f"/assessments/{q4.pk}/phases/design/", phase_post_data(q4, "design", design, seen=seen)
+    )
+    alice_client.post(
+        f"/assessments/{q4.pk}/phases/development/",
+        phase_post_data(q4, "development", {"DEV-0-01": "0"}, seen={"DEV-0-01-value": "0.5"}),
+    )
+    alice_client.post(f"/assessments/{q4.pk}/submit/")
+    return Assessment.objects.get(pk=draft.pk), Assessment.objects.get(pk=q4.pk)
+
+
+def test_the_team_page_draws_the_trend_of_every_submitted_assessment(alice_client, two_quarters):
+    q3, q4 = two_quarters
+    response = alice_client.get(f"/teams/{q3.team.pk}/")
+    charts = response.context["charts"]
+    assert [label for label, _, _ in charts["rows"]] == ["2026 Q3", "2026 Q4"]
+    q4_row = charts["rows"][1]
+    assert q4_row[1] is None  # overall still not level 0: DEV-0-01 is critical
+    # Design: six answers at 1 and twelve at 0.5 over 18 questions = 66.67 %, level 0 reached.
+    assert q4_row[2][0] == (0, 66.67)
+    svg = str(charts["levels"])
+    assert svg.startswith("<svg")
+    assert "<title" in svg
+    assert "<style" not in svg
+    assert "2026 Q3: overall not yet level 0, Design not yet level 0" in svg
+
+
+def test_comparing_two_quarters_lists_what_moved(alice_client, two_quarters):
+    q3, q4 = two_quarters
+    response = alice_client.get(f"/teams/{q3.team.pk}/compare/?before={q3.pk}&after={q4.pk}")
+    assert response.status_code == 200
+    comparison = response.context["comparison"]
+    design = next(c for c in comparison.phases if c.phase == "design")
+    assert (design.before, design.after) == (None, 0)
+    assert [c.code for c in comparison.improved] == [f"DES-0-0{n}" for n in range(1, 7)]
+    assert [c.code for c in comparison.regressed] == ["DEV-0-01"]
+    assert response.context["stayed"] == 54 - 7
+    cell = next(c for c in comparison.moved_cells if (c.phase, c.level) == ("design", 0))
+    assert (cell.before_percent, cell.after_percent, cell.after_met) == (50.0, 100.0, True)
+    body = response.content.decode()
+    assert "6 improved · 1 regressed · 47 stayed the same" in body
+    assert "DEV-0-01</strong>: Done manually → Not in place" in body
+
+
+def test_the_order_of_the_two_does_not_matter(alice_client, two_quarters):
+    q3, q4 = two_quarters
+    response = alice_client.get(f"/teams/{q3.team.pk}/compare/?before={q4.pk}&after={q3.pk}")
+    assert response.context["before"].label == "2026 Q3"
+
+
+@pytest.mark.parametrize("query", ["", "?before=1", "?before=x&after=y", "?before=999&after=998"])
+def test_a_bad_comparison_request_is_a_404(alice_client, two_quarters, query):
+    q3, _ = two_quarters
+    assert alice_client.get(f"/teams/{q3.team.pk}/compare/{query}").status_code == 404
+
+
+def test_another_organisation_cannot_compare(client, two_quarters, bob, globex_team):
+    q3, q4 = two_quarters
+    client.force_login(bob)
+    url = f"/teams/{q3.team.pk}/compare/?before={q3.pk}&after={q4.pk}"
+    assert client.get(url).status_code == 404
+    # Nor by pointing its own team at another organisation's assessments.
+    url = f"/teams/{globex_team.pk}/compare/?before={q3.pk}&after={q4.pk}"
+    assert client.get(url).status_code == 404
