@@ -1,0 +1,118 @@
+"""Every view that takes an object id: another organisation's member gets 404, a viewer gets 403
+on every write. The URL patterns are enumerated, so a new view cannot forget its check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assessment.models import Answer, Assessment, AssessmentEvent
+from core.models import Membership, Role
+from tests.core.test_access import all_url_patterns
+from tests.factories import MembershipFactory, UserFactory
+from tests.web.helpers import answer_everything
+
+pytestmark = pytest.mark.django_db
+
+# Views without an object in their URL, which other tests cover.
+NO_OBJECT = {"home", "healthz", "login", "logout", "organization_switch"}
+KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+@pytest.fixture
+def world(alice_client, alice, draft, mlops_bank):
+    """Acme's objects: a submitted assessment, a draft, a second member."""
+    answer_everything(alice_client, draft, "1")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    draft.refresh_from_db()
+    second = Assessment.objects.create(
+        team=draft.team, bank=mlops_bank, label="Draft", created_by=alice
+    )
+    second.respondents.create(user=alice, is_lead=True)
+    member = MembershipFactory(
+        user=UserFactory(username="carol"), organization=draft.team.organization, role=Role.MEMBER
+    )
+    return {
+        "slug": draft.team.organization.slug,
+        "team_id": draft.team.pk,
+        "assessment_id": second.pk,
+        "submitted_id": draft.pk,
+        "membership_id": member.pk,
+        "phase": "design",
+    }
+
+
+def object_routes():
+    return [
+        (route, pattern)
+        for route, pattern in all_url_patterns()
+        if not route.startswith("admin/") and pattern.name not in NO_OBJECT
+    ]
+
+
+def url_for(route: str, world: dict, *, submitted: bool = False) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "assessment_id" and submitted:
+            return str(world["submitted_id"])
+        return str(world[name])
+
+    path = "/" + KWARG.sub(fill, route)
+    if "compare/" in path:
+        path += f"?before={world['submitted_id']}&after={world['submitted_id']}"
+    return path
+
+
+def snapshot() -> tuple:
+    return (
+        list(Answer.objects.order_by("pk").values_list("question_code", "value")),
+        list(Assessment.objects.order_by("pk").values_list("status", "label", "composition")),
+        list(Membership.objects.order_by("pk").values_list("user_id", "role")),
+        AssessmentEvent.objects.count(),
+    )
+
+
+def test_every_object_view_is_enumerated(world):
+    names = {pattern.name for _, pattern in object_routes()}
+    assert {
+        "team_detail",
+        "assessment_phase",
+        "assessment_submit",
+        "assessment_export_csv",
+        "organization_detail",
+        "organization_member_update",
+    } <= names
+
+
+@pytest.mark.parametrize(("route", "pattern"), object_routes(), ids=lambda v: str(v))
+def test_another_organisation_gets_404(client, world, bob, globex_team, route, pattern):
+    client.force_login(bob)
+    before = snapshot()
+    for submitted in (False, True):
+        path = url_for(route, world, submitted=submitted)
+        get = client.get(path)
+        post = client.post(path, {"DES-0-01-value": "0", "role": "owner", "identifier": "bob"})
+        assert get.status_code in (404, 405), f"GET {path}: {get.status_code}"
+        assert post.status_code in (404, 405), f"POST {path}: {post.status_code}"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("route", "pattern"), object_routes(), ids=lambda v: str(v))
+def test_a_viewer_reads_but_every_write_is_403(client, world, route, pattern):
+    viewer = UserFactory(username="vic")
+    MembershipFactory(
+        user=viewer,
+        organization_id=Membership.objects.get(pk=world["membership_id"]).organization_id,
+        role=Role.VIEWER,
+    )
+    client.force_login(viewer)
+    before = snapshot()
+    for submitted in (False, True):
+        path = url_for(route, world, submitted=submitted)
+        get = client.get(path)
+        # Pages that only exist to write (forms) refuse a viewer from the start.
+        assert get.status_code in (200, 302, 403, 405), f"GET {path}: {get.status_code}"
+        post = client.post(path, {"DES-0-01-value": "0", "role": "owner", "identifier": "vic"})
+        assert post.status_code in (403, 405), f"POST {path}: {post.status_code}"
+    assert snapshot() == before
