@@ -35,7 +35,7 @@ def two_quarters(alice_client, alice, draft, mlops_bank):
 
 
 def test_the_team_page_draws_the_trend_of_every_submitted_assessment(alice_client, two_quarters):
-    q3, q4 = two_quarters
+    q3, _ = two_quarters
     response = alice_client.get(f"/teams/{q3.team.pk}/")
     charts = response.context["charts"]
     assert [label for label, _, _ in charts["rows"]] == ["2026 Q3", "2026 Q4"]
