@@ -24,10 +24,13 @@ setup: install
 	$(DEV_ENV) $(BIN)/python manage.py load_question_bank fixtures/question_banks
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
+# Serves the site and, beside it, the background worker that builds exports; Ctrl-C stops both.
 run: setup
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and log in as the demo user printed above."
 	@echo ""
+	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

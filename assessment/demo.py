@@ -168,4 +168,5 @@ def _assessment(
         Assessment.objects.filter(pk=assessment.pk).update(
             submitted_at=submitted_at, created_at=submitted_at - timedelta(days=5)
         )
+        services.team_standing_refresh(team.pk)
     return assessment

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from assessment.banks.cache import bank_from_content
+from assessment.banks.cache import bank_from_content, cached_bank
 from assessment.scoring.types import Bank
 
 
@@ -37,7 +37,8 @@ class QuestionBank(models.Model):
         return tuple(int(part) for part in self.version.split("."))
 
     def bank(self) -> Bank:
-        return bank_from_content(self.checksum, self.content)
+        # Callers may defer `content` (it is large); it is read only on a cache miss.
+        return cached_bank(self.checksum) or bank_from_content(self.checksum, self.content)
 
 
 class AssessmentStatus(models.TextChoices):
@@ -175,6 +176,22 @@ def result_summary(result: dict) -> dict:
             for code, phase in result["phases"].items()
         },
     }
+
+
+class TeamStanding(models.Model):
+    """A team's two latest submitted assessments, kept up to date at every submission and
+    reopening, so the organisation dashboard reads one row per team however long its history."""
+
+    team = models.OneToOneField(
+        "core.Team", on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    # {"id", "label", "submitted_at" (ISO), "summary"} of the newest submission, or null.
+    latest = models.JSONField(null=True, blank=True)
+    # Since the submission before it: "up", "down", "flat"; "" with fewer than two.
+    trend = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"Standing of team {self.team_id}"
 
 
 class ExportJob(models.Model):

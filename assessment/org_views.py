@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import selectors
-from assessment.dashboard import SORTS, organization_snapshots
+from assessment import selectors, services
+from assessment.dashboard import SORTS, organization_snapshots, rows_html
+from assessment.models import ExportJob
+from assessment.tasks import export_path
 from core import selectors as core_selectors
 from core import services as core_services
 from core.forms import MemberInviteForm, MemberRoleForm
@@ -35,9 +37,8 @@ def organization_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organization": organization,
             "membership": membership,
-            "rows": [
-                (s, [s.phase(p.code) for p in bank.phases] if bank else []) for s in snapshots
-            ],
+            "snapshots": snapshots,
+            "rows_html": rows_html(snapshots, [p.code for p in bank.phases] if bank else []),
             "phases": bank.phases if bank else (),
             "sort": sort,
             "query": query,
@@ -117,3 +118,33 @@ def organization_member_update(request: HttpRequest, slug: str, membership_id: i
     except core_services.LastOwner as error:
         messages.error(request, str(error))
     return redirect("organization_members", organization.slug)
+
+
+@require_POST
+def organization_export_start(request: HttpRequest, slug: str) -> HttpResponse:
+    organization, membership = core_selectors.organization_for_user(request.user, slug)
+    if not membership.can_edit:
+        raise PermissionDenied("Your role in this organisation does not include exports.")
+    job = services.organization_export_start(organization=organization, by=request.user)
+    return redirect("organization_export", organization.slug, job.pk)
+
+
+@require_GET
+def organization_export(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    organization, membership = core_selectors.organization_for_user(request.user, slug)
+    job = selectors.export_job(organization, job_id)
+    return render(
+        request,
+        "assessment/organization_export.html",
+        {"organization": organization, "membership": membership, "job": job},
+    )
+
+
+@require_GET
+def organization_export_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    organization, _ = core_selectors.organization_for_user(request.user, slug)
+    job = selectors.export_job(organization, job_id)
+    path = export_path(job) if job.status == ExportJob.Status.DONE else None
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

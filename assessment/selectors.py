@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from assessment.models import Answer, Assessment, AssessmentStatus, QuestionBank, Respondent
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    ExportJob,
+    QuestionBank,
+    Respondent,
+)
 from assessment.scoring.types import Bank
 from core.models import Membership, Organization, Team
 from core.selectors import AnyUser, membership_in
@@ -35,8 +42,10 @@ def assessment_for_user(user: AnyUser, assessment_id: int) -> tuple[Assessment, 
     if not user.is_authenticated:
         raise Http404
     try:
-        assessment = Assessment.objects.select_related("team__organization", "bank").get(
-            pk=assessment_id
+        assessment = (
+            Assessment.objects.select_related("team__organization", "bank")
+            .defer("bank__content")
+            .get(pk=assessment_id)
         )
     except Assessment.DoesNotExist:
         raise Http404 from None
@@ -117,9 +126,7 @@ def progress(bank: Bank, answers: dict[str, Answer]) -> Progress:
 def newest_bank() -> Bank | None:
     """The newest version of the first bank, for column headings that need phase names."""
     banks = latest_question_banks()
-    if not banks:
-        return None
-    return QuestionBank.objects.get(pk=banks[0].pk).bank()
+    return banks[0].bank() if banks else None
 
 
 def membership_of(organization: Organization, membership_id: int) -> Membership:
@@ -152,3 +159,10 @@ def with_results(assessments: list[Assessment]) -> list[Assessment]:
     """The same assessments with their full results and banks, in the order given."""
     loaded = Assessment.objects.select_related("bank").in_bulk([a.pk for a in assessments])
     return [loaded[a.pk] for a in assessments]
+
+
+def export_job(organization: Organization, job_id: int) -> ExportJob:
+    try:
+        return ExportJob.objects.get(pk=job_id, organization=organization)
+    except ExportJob.DoesNotExist:
+        raise Http404 from None

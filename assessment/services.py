@@ -12,21 +12,24 @@ from django.utils import timezone
 from assessment.banks.loader import BankFile
 from assessment.banks.mapping import continued_codes
 from assessment.banks.parse import BankInvalid
+from assessment.dashboard import trend_between
 from assessment.models import (
     Answer,
     AnswerChoice,
     Assessment,
     AssessmentEvent,
     AssessmentStatus,
+    ExportJob,
     QuestionBank,
     Respondent,
+    TeamStanding,
     result_summary,
 )
 from assessment.scoring.engine import score
 from assessment.scoring.results import Result
 from assessment.scoring.types import Answer as ScoredAnswer
 from assessment.scoring.types import AnswerValue, AssessmentInput, Presence
-from core.models import Team
+from core.models import Organization, Team
 
 PUBLISHED_VERSION_CHANGED = (
     "{source}: {key} is already published with different content; a published version never "
@@ -276,6 +279,7 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result
         AssessmentEvent.objects.create(
             assessment=locked, kind=AssessmentEvent.Kind.SUBMITTED, user=by
         )
+        team_standing_refresh(locked.team_id)
     _refresh(assessment, locked)
     return result
 
@@ -292,6 +296,7 @@ def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: s
         AssessmentEvent.objects.create(
             assessment=locked, kind=AssessmentEvent.Kind.REOPENED, user=by, detail=reason[:500]
         )
+        team_standing_refresh(locked.team_id)
     _refresh(assessment, locked)
 
 
@@ -311,3 +316,41 @@ def _refresh(assessment: Assessment, locked: Assessment) -> None:
     for field in ("status", "submitted_at", "submitted_by", "result", "summary", "engine_version"):
         setattr(assessment, field, getattr(locked, field))
     assessment.result_version = locked.result_version
+
+
+def organization_export_start(*, organization: Organization, by: AbstractBaseUser) -> ExportJob:
+    """Queue a ZIP export of the organisation; the worker (`db_worker`) builds it."""
+    from assessment.tasks import export_organization
+
+    job = ExportJob.objects.create(organization=organization, requested_by=by)
+    # Enqueue only once the job row is committed, so the worker always finds it.
+    transaction.on_commit(lambda: export_organization.enqueue(job.pk))
+    return job
+
+
+def team_standing_refresh(team_id: int) -> TeamStanding:
+    """Recompute a team's dashboard row from its two latest submitted assessments."""
+    latest_two = list(
+        Assessment.objects.filter(team_id=team_id, status=AssessmentStatus.SUBMITTED)
+        .order_by("-submitted_at", "-pk")
+        .only("id", "label", "submitted_at", "summary")[:2]
+    )
+    entries = [
+        {
+            "id": a.pk,
+            "label": a.label,
+            "submitted_at": a.submitted_at.isoformat(),
+            "summary": a.summary,
+        }
+        for a in latest_two
+    ]
+    standing, _ = TeamStanding.objects.update_or_create(
+        team_id=team_id,
+        defaults={
+            "latest": entries[0] if entries else None,
+            "trend": trend_between(latest_two[1].summary, latest_two[0].summary)
+            if len(latest_two) > 1
+            else "",
+        },
+    )
+    return standing

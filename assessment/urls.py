@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from assessment import exchange_views, org_views, team_views, views
 
@@ -6,6 +6,21 @@ urlpatterns = [
     path("orgs/", org_views.organization_switch, name="organization_switch"),
     path("orgs/<slug:slug>/", org_views.organization_dashboard, name="organization_detail"),
     path("orgs/<slug:slug>/members/", org_views.organization_members, name="organization_members"),
+    path(
+        "orgs/<slug:slug>/exports/",
+        org_views.organization_export_start,
+        name="organization_export_start",
+    ),
+    path(
+        "orgs/<slug:slug>/exports/<int:job_id>/",
+        org_views.organization_export,
+        name="organization_export",
+    ),
+    path(
+        "orgs/<slug:slug>/exports/<int:job_id>/download/",
+        org_views.organization_export_download,
+        name="organization_export_download",
+    ),
     path(
         "orgs/<slug:slug>/members/<int:membership_id>/",
         org_views.organization_member_update,
@@ -51,4 +66,5 @@ urlpatterns = [
     path(
         "assessments/<int:assessment_id>/result/", views.assessment_result, name="assessment_result"
     ),
+    path("", include("assessment.report_urls")),
 ]

@@ -17,3 +17,8 @@ def bank_from_content(checksum: str, content: Any) -> Bank:
         bank = parse_bank(content, source=f"stored bank {checksum[:12]}")
         _by_checksum[checksum] = bank
     return bank
+
+
+def cached_bank(checksum: str) -> Bank | None:
+    """The parsed bank if this process has it, so callers can skip loading the content at all."""
+    return _by_checksum.get(checksum)

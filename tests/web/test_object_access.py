@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from assessment.models import Answer, Assessment, AssessmentEvent
+from assessment.models import Answer, Assessment, AssessmentEvent, ExportJob
+from assessment.tasks import export_path
 from core.models import Membership, Role
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory
@@ -21,7 +22,7 @@ KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 @pytest.fixture
-def world(alice_client, alice, draft, mlops_bank):
+def world(alice_client, alice, draft, mlops_bank, settings, tmp_path):
     """Acme's objects: a submitted assessment, a draft, a second member."""
     answer_everything(alice_client, draft, "1")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
@@ -33,7 +34,17 @@ def world(alice_client, alice, draft, mlops_bank):
     member = MembershipFactory(
         user=UserFactory(username="carol"), organization=draft.team.organization, role=Role.MEMBER
     )
+    settings.MEDIA_ROOT = tmp_path
+    job = ExportJob.objects.create(
+        organization=draft.team.organization,
+        requested_by=alice,
+        status=ExportJob.Status.DONE,
+        file_name="acme.zip",
+    )
+    export_path(job).parent.mkdir(parents=True)
+    export_path(job).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty ZIP
     return {
+        "job_id": job.pk,
         "slug": draft.team.organization.slug,
         "team_id": draft.team.pk,
         "assessment_id": second.pk,
@@ -70,6 +81,7 @@ def snapshot() -> tuple:
         list(Assessment.objects.order_by("pk").values_list("status", "label", "composition")),
         list(Membership.objects.order_by("pk").values_list("user_id", "role")),
         AssessmentEvent.objects.count(),
+        ExportJob.objects.count(),
     )
 
 

@@ -1,0 +1,135 @@
+"""The maturity report of a submitted assessment: a web page and a PDF download.
+
+Thin views over `assessment.reports`: they check access, read what the report needs from the
+database and hand plain data to the pure builder. The read helpers are public because
+`render_report` uses them too.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from assessment import selectors
+from assessment.models import Assessment, AssessmentStatus, Respondent
+from assessment.reports.cache import PdfKey, report_pdf_cache
+from assessment.reports.pdf import report_pdf
+from assessment.reports.report import Cover, Previous, ReportContext, build_report
+from assessment.scoring.results import Result
+
+# Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
+# already submitted assessments are rendered again.
+REPORT_LAYOUT_VERSION = "1"
+
+
+@require_GET
+def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = selectors.assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    report = assessment_report_context(assessment)
+    return render(
+        request,
+        "reports/report.html",
+        {"assessment": assessment, "membership": membership, "report": report, "view": report.view},
+    )
+
+
+@require_GET
+def assessment_report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = selectors.assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    content = assessment_report_pdf_bytes(assessment)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
+    # A client's maturity report: browsers may keep it, shared caches and proxies may not.
+    response["Cache-Control"] = "private"
+    return response
+
+
+# --- reads shared with the render_report command ----------------------------------------------
+
+
+def previous_submitted_assessment(assessment: Assessment) -> Assessment | None:
+    """The same team's latest submitted assessment started before this one, if any. Ordered by
+    creation, not submission: reopening and resubmitting last quarter's assessment must not make
+    it "later" than this quarter's."""
+    return (
+        Assessment.objects.filter(
+            team_id=assessment.team_id,
+            status=AssessmentStatus.SUBMITTED,
+            result__isnull=False,
+            created_at__lt=assessment.created_at,
+        )
+        .exclude(pk=assessment.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def assessment_report_context(assessment: Assessment) -> ReportContext:
+    """The report of an assessment that has a result (submitted, or reopened since)."""
+    if assessment.result is None:
+        raise ValueError(f"assessment {assessment.pk} has no result to report on")
+    previous = previous_submitted_assessment(assessment)
+    respondents = [
+        _display_name(r.user)
+        for r in Respondent.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by("-is_lead", "created_at", "pk")
+    ]
+    submitted_by = assessment.submitted_by
+    team = assessment.team
+    cover = Cover(
+        organisation=team.organization.name,
+        team=team.name,
+        label=assessment.label,
+        date=assessment.submitted_at.date() if assessment.submitted_at else None,
+        respondents=tuple(respondents),
+        author=_display_name(submitted_by) if submitted_by else team.organization.name,
+    )
+    return build_report(
+        assessment.bank.bank(),
+        Result.from_dict(assessment.result),
+        cover,
+        Previous(
+            label=previous.label,
+            date=previous.submitted_at.date() if previous.submitted_at else None,
+            result=Result.from_dict(previous.result),
+        )
+        if previous is not None
+        else None,
+    )
+
+
+def assessment_pdf_key(assessment: Assessment) -> PdfKey:
+    """The cache key of an assessment's PDF: its result version, the layout version and the
+    previous assessment it is compared with (whose own resubmission changes the PDF too)."""
+    previous = previous_submitted_assessment(assessment)
+    compared = f"{previous.pk}.{previous.result_version}" if previous is not None else "none"
+    return PdfKey(
+        assessment_id=assessment.pk,
+        result_version=assessment.result_version,
+        variant=f"layout={REPORT_LAYOUT_VERSION};previous={compared}",
+    )
+
+
+def assessment_report_pdf_bytes(assessment: Assessment) -> bytes:
+    """The PDF, from the cache when it was rendered before; rendered once otherwise."""
+    return report_pdf_cache().get_or_render(
+        assessment_pdf_key(assessment),
+        lambda: report_pdf(assessment_report_context(assessment)).content,
+    )
+
+
+def report_filename(assessment: Assessment) -> str:
+    stem = slugify(f"{assessment.team.name} {assessment.label}") or f"assessment-{assessment.pk}"
+    return f"mlops-maturity-{stem}.pdf"
+
+
+def _display_name(user: object) -> str:
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or user.get_username()

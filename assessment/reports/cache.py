@@ -1,0 +1,106 @@
+"""Rendered PDFs kept on disk, so a report is rendered once per submitted result.
+
+A file per key under MEDIA_ROOT/reports/ (`<assessment>-<result version>-<digest>.pdf`):
+
+- written atomically (a temporary file in the same folder, then `os.replace`), so a reader sees
+  the whole PDF or nothing;
+- rendered under an exclusive `flock` on a lock file beside it, and looked for again once the lock
+  is held, so two requests arriving together (threads or worker processes) render it once;
+- the same assessment's older PDFs are deleted when a newer one is written.
+
+Several worker processes share it as long as they share MEDIA_ROOT on one machine (flock is not
+reliable across machines on network file systems).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+CACHE_FOLDER = "reports"
+
+
+@dataclass(frozen=True)
+class PdfKey:
+    """What a rendered PDF depends on. `variant` holds anything besides the result itself that
+    changes the PDF: the layout version, the previous assessment it is compared with."""
+
+    assessment_id: int
+    result_version: int
+    variant: str = ""
+
+    @property
+    def filename(self) -> str:
+        digest = hashlib.sha256(self.variant.encode("utf-8")).hexdigest()[:12]
+        return f"{self.assessment_id}-{self.result_version}-{digest}.pdf"
+
+
+class PdfCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def path(self, key: PdfKey) -> Path:
+        return self.folder / key.filename
+
+    def get(self, key: PdfKey) -> bytes | None:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def get_or_render(self, key: PdfKey, render: Callable[[], bytes]) -> bytes:
+        """The cached PDF for `key`, rendering it with `render()` only if nobody has yet."""
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.path(key)
+        with open(target.with_suffix(".lock"), "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                # Whoever held the lock before us may have rendered it meanwhile.
+                cached = self.get(key)
+                if cached is not None:
+                    return cached
+                content = render()
+                self._write(target, content)
+                self._remove_older(key)
+                return content
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _write(self, target: Path, content: bytes) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+    def _remove_older(self, key: PdfKey) -> None:
+        """Delete this assessment's other PDFs up to this version (an earlier result, or the same
+        result compared with an earlier state of the previous assessment): no key names them."""
+        current = key.filename
+        for path in self.folder.glob(f"{key.assessment_id}-*.pdf"):
+            _, version, _ = path.stem.split("-", 2)
+            if path.name != current and version.isdigit() and int(version) <= key.result_version:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    path.with_suffix(".lock").unlink(missing_ok=True)
+
+
+def report_pdf_cache() -> PdfCache:
+    return PdfCache(Path(settings.MEDIA_ROOT) / CACHE_FOLDER)

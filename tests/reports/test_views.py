@@ -1,0 +1,275 @@
+"""The report page and the PDF download: access, content, caching, progress between quarters."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+
+from assessment import services
+from assessment.report_views import assessment_pdf_key
+from assessment.reports import pdf
+from assessment.reports.cache import report_pdf_cache
+from core.models import Role
+from tests.factories import MembershipFactory, UserFactory
+from tests.reports.helpers import realistic_input, submitted_assessment
+from tests.web.helpers import answer_everything
+
+pytestmark = pytest.mark.django_db
+
+SECTION_HEADINGS = (
+    "Executive summary",
+    "Phase and level grid",
+    "Levels and scores at a glance",
+    "Role gaps",
+    "Roadmap",
+    "How this was scored",
+    "Appendix: every question and answer",
+)
+
+
+@pytest.fixture
+def q4(acme_team, alice, mlops_bank):
+    """Alice's team, submitted for 2026 Q4 (its first assessment)."""
+    return submitted_assessment(
+        team=acme_team,
+        bank=mlops_bank,
+        by=alice,
+        label="2026 Q4",
+        given=realistic_input(mlops_bank.bank(), seed=11),
+    )
+
+
+def report_url(assessment) -> str:
+    return f"/assessments/{assessment.pk}/report/"
+
+
+def pdf_url(assessment) -> str:
+    return f"/assessments/{assessment.pk}/report.pdf"
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def test_another_organisations_user_gets_404_on_both_urls(client, q4, bob, globex_team):
+    client.force_login(bob)
+
+    assert client.get(report_url(q4)).status_code == 404
+    assert client.get(pdf_url(q4)).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, q4):
+    for url in (report_url(q4), pdf_url(q4)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+def test_a_viewer_of_the_organisation_can_read_both(client, q4, acme_team):
+    """Vic only views Acme's assessments: reading the report is what viewers are for."""
+    vic = UserFactory(username="vic")
+    MembershipFactory(user=vic, organization=acme_team.organization, role=Role.VIEWER)
+    client.force_login(vic)
+
+    assert client.get(report_url(q4)).status_code == 200
+    response = client.get(pdf_url(q4))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_a_draft_has_no_report_yet(alice_client, draft):
+    for url in (report_url(draft), pdf_url(draft)):
+        response = alice_client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/assessments/{draft.pk}/review/"
+
+
+def test_the_report_only_answers_get(alice_client, q4):
+    assert alice_client.post(report_url(q4)).status_code == 405
+    assert alice_client.post(pdf_url(q4)).status_code == 405
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def test_the_page_shows_every_section_with_inline_charts(alice_client, q4):
+    response = alice_client.get(report_url(q4))
+    body = response.content.decode()
+
+    for heading in SECTION_HEADINGS:
+        assert f">{heading}</h2>" in body, heading
+    assert "Progress since" not in body  # the team's first assessment
+    assert body.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 2
+    report = response.context["report"]
+    for phase in report.view.phases:
+        assert f"{phase.name}: {phase.label}" in body
+    assert f'href="/assessments/{q4.pk}/report.pdf"' in body
+    codes = re.findall(r'<p class="answer-head">([A-Z]{3}-\d-\d\d)', body)
+    assert len(codes) == 54
+
+
+def test_the_page_works_under_the_content_security_policy(alice_client, q4):
+    response = alice_client.get(report_url(q4))
+    body = response.content.decode()
+
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert not re.search(r"<style[\s>]", body)
+    assert not re.search(r"\sstyle=", body)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", body)  # only scripts from files
+    assert '<link rel="stylesheet" href="/static/css/report.css">' in body
+
+
+def test_user_text_is_escaped_on_the_page(alice_client, acme_team, alice, mlops_bank):
+    given = realistic_input(mlops_bank.bank(), seed=11)
+    code = mlops_bank.bank().questions[0].code
+    given.answers[code] = type(given.answers[code])(
+        given.answers[code].value, note='<img src=x onerror="alert(1)">'
+    )
+    assessment = submitted_assessment(
+        team=acme_team, bank=mlops_bank, by=alice, label="Q<b>1</b>", given=given
+    )
+
+    body = alice_client.get(report_url(assessment)).content.decode()
+
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+    assert "Q<b>1</b>" not in body
+
+
+def test_a_team_with_nothing_left_to_do_gets_a_report_that_says_so(alice_client, draft, alice):
+    answer_everything(alice_client, draft, "1")
+    services.assessment_submit(assessment=draft, by=alice)
+
+    body = alice_client.get(report_url(draft)).content.decode()
+
+    assert "Overall: Level 2 \u2013 CI/CD pipeline automation" in body
+    assert "No practice is open up to the target levels" in body
+    assert "nothing to schedule" in body
+    assert "No role has 50\u00a0% or more of its practices missing." in body
+    # Nobody attached evidence, so the evidenced view falls to "not yet level 0".
+    assert "the overall level would be not yet level 0" in body
+
+
+# --- the PDF -----------------------------------------------------------------------------------
+
+
+def test_the_pdf_is_a_named_attachment_with_the_reports_title(alice_client, q4):
+    response = alice_client.get(pdf_url(q4))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="mlops-maturity-fraud-detection-2026-q4.pdf"'
+    )
+    assert response["Cache-Control"] == "private"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
+    assert reader.metadata.author == "alice"
+
+
+def test_a_second_download_serves_the_cached_pdf_without_rendering(alice_client, q4):
+    before = pdf.render_count()
+
+    first = alice_client.get(pdf_url(q4)).content
+    second = alice_client.get(pdf_url(q4)).content
+
+    assert pdf.render_count() == before + 1
+    assert first == second
+    assert report_pdf_cache().get(assessment_pdf_key(q4)) == first
+
+
+def test_a_resubmission_renders_a_new_pdf(alice_client, q4, alice):
+    alice_client.get(pdf_url(q4))
+    services.assessment_reopen(assessment=q4, by=alice)
+    services.assessment_submit(assessment=q4, by=alice)
+    before = pdf.render_count()
+
+    alice_client.get(pdf_url(q4))
+
+    assert pdf.render_count() == before + 1
+    assert q4.result_version == 2
+    assert [p.name.split("-")[1] for p in report_pdf_cache().folder.glob("*.pdf")] == ["2"]
+
+
+# --- progress since the previous assessment -----------------------------------------------------
+
+
+def test_progress_appears_with_an_earlier_submitted_assessment(alice_client, q4, acme_team, alice):
+    bank = q4.bank.bank()
+    later = submitted_assessment(
+        team=acme_team,
+        bank=q4.bank,
+        by=alice,
+        label="2027 Q1",
+        given=realistic_input(bank, seed=11, lift=0.6),
+    )
+
+    response = alice_client.get(report_url(later))
+    body = response.content.decode()
+    progress = response.context["report"].progress
+
+    assert ">Progress since 2026 Q4</h2>" in body
+    # Each phase's row starts from the previous result's level and ends at this one's.
+    assert [(m.before, m.after) for m in progress.phases] == [
+        (q4.result["phases"][code]["label"], later.result["phases"][code]["label"])
+        for code in later.result["phases"]
+    ]
+    assert progress.overall.before == q4.result["overall"]["label"]
+    assert progress.overall.after == later.result["overall"]["label"]
+    assert progress.improved
+    assert not progress.regressed
+    # The earlier assessment's own report has no progress section: nothing came before it.
+    assert "Progress since" not in alice_client.get(report_url(q4)).content.decode()
+
+
+def test_a_draft_or_another_teams_assessment_is_not_a_previous_one(
+    alice_client, q4, acme_team, alice, mlops_bank
+):
+    other_team = type(acme_team).objects.create(
+        organization=acme_team.organization, name="Search ranking"
+    )
+    submitted_assessment(
+        team=other_team,
+        bank=mlops_bank,
+        by=alice,
+        label="Other team",
+        given=realistic_input(mlops_bank.bank(), seed=2),
+    )
+    services.assessment_start(team=acme_team, bank=mlops_bank, label="Draft", targets={}, by=alice)
+    later = submitted_assessment(
+        team=acme_team,
+        bank=mlops_bank,
+        by=alice,
+        label="2027 Q1",
+        given=realistic_input(mlops_bank.bank(), seed=3),
+    )
+
+    progress = alice_client.get(report_url(later)).context["report"].progress
+
+    assert progress.previous_label == "2026 Q4"
+
+
+def test_the_pdf_includes_progress_and_changes_when_the_previous_one_is_resubmitted(
+    alice_client, q4, acme_team, alice
+):
+    later = submitted_assessment(
+        team=acme_team,
+        bank=q4.bank,
+        by=alice,
+        label="2027 Q1",
+        given=realistic_input(q4.bank.bank(), seed=11, lift=0.6),
+    )
+    text = " ".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(alice_client.get(pdf_url(later)).content)).pages
+    )
+    assert "Progress since 2026 Q4" in text
+    key = assessment_pdf_key(later)
+
+    services.assessment_reopen(assessment=q4, by=alice)
+    services.assessment_submit(assessment=q4, by=alice)
+
+    assert assessment_pdf_key(later) != key  # the comparison changed, so the PDF must too
