@@ -27,7 +27,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def assessment_export_csv(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = selectors.assessment_for_user(request.user, assessment_id)
-    answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
+    answers = selectors.final_answers_by_code(assessment)
     return _download(
         assessment_csv(assessment.bank.bank(), answers),
         "text/csv; charset=utf-8",
@@ -38,7 +38,7 @@ def assessment_export_csv(request: HttpRequest, assessment_id: int) -> HttpRespo
 @require_GET
 def assessment_export_json(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = selectors.assessment_for_user(request.user, assessment_id)
-    answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
+    answers = selectors.final_answers_by_code(assessment)
     return _download(
         json.dumps(assessment_json(assessment, answers), indent=2, ensure_ascii=False),
         "application/json",

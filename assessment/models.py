@@ -75,6 +75,8 @@ class Assessment(models.Model):
     result_version = models.PositiveIntegerField(default=0)
     # A few figures of the result (levels and percents), so dashboards never load whole results.
     summary = models.JSONField(null=True, blank=True)
+    # Team answering: whether the report names respondents beside their answers (else anonymous).
+    name_respondents = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,11 +91,16 @@ class Assessment(models.Model):
 
 
 class Respondent(models.Model):
-    """A person answering an assessment. A solo assessment has one: its lead."""
+    """A person answering an assessment. A solo assessment has one: its lead. With more, each
+    answers on their own and the lead settles the final answers (`FinalAnswer`)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     is_lead = models.BooleanField(default=False)
+    # The bank role they answer as (e.g. "data_scientist"); shown beside their answers.
+    role = models.CharField(max_length=50, blank=True)
+    # Phase codes they answer; empty means every phase.
+    phases = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,6 +151,34 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code}={self.value}"
+
+
+class FinalAnswer(models.Model):
+    """The answer the lead settled on for a question of a team assessment; only these are
+    scored when an assessment has several respondents."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="final_answers"
+    )
+    question_code = models.CharField(max_length=20)
+    value = models.CharField(max_length=10, choices=AnswerChoice.choices)
+    evidence = models.CharField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)  # why the lead chose it
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question_code"], name="one_final_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}={self.value} (final)"
 
 
 class AssessmentEvent(models.Model):

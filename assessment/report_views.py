@@ -7,9 +7,11 @@ database and hand plain data to the pure builder. The read helpers are public be
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_GET
 
 from assessment import selectors
@@ -87,7 +89,7 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         organisation=team.organization.name,
         team=team.name,
         label=assessment.label,
-        date=assessment.submitted_at.date() if assessment.submitted_at else None,
+        date=localdate(assessment.submitted_at) if assessment.submitted_at else None,
         respondents=tuple(respondents),
         author=_display_name(submitted_by) if submitted_by else team.organization.name,
     )
@@ -97,7 +99,7 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         cover,
         Previous(
             label=previous.label,
-            date=previous.submitted_at.date() if previous.submitted_at else None,
+            date=localdate(previous.submitted_at) if previous.submitted_at else None,
             result=Result.from_dict(previous.result),
         )
         if previous is not None
@@ -130,6 +132,7 @@ def report_filename(assessment: Assessment) -> str:
     return f"mlops-maturity-{stem}.pdf"
 
 
-def _display_name(user: object) -> str:
-    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return full_name or user.get_username()
+def _display_name(user: AbstractBaseUser) -> str:
+    """The user's full name ("Dana Okafor"), or the username when no name was given."""
+    get_full_name = getattr(user, "get_full_name", None)
+    return (get_full_name() if get_full_name else "").strip() or user.get_username()

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from assessment import consensus
 from assessment.models import (
     Answer,
     Assessment,
     AssessmentStatus,
     ExportJob,
+    FinalAnswer,
     QuestionBank,
     Respondent,
 )
-from assessment.scoring.types import Bank
+from assessment.scoring.types import Bank, Question
 from core.models import Membership, Organization, Team
 from core.selectors import AnyUser, membership_in
 
@@ -63,6 +66,23 @@ def team_assessments(team: Team) -> list[Assessment]:
 
 def lead_respondent(assessment: Assessment) -> Respondent:
     return Respondent.objects.get(assessment=assessment, is_lead=True)
+
+
+def is_team_assessment(assessment: Assessment) -> bool:
+    """Several respondents answer on their own and the lead settles final answers."""
+    return Respondent.objects.filter(assessment=assessment).count() > 1
+
+
+def final_answers(assessment: Assessment) -> QuerySet[Answer] | QuerySet[FinalAnswer]:
+    """The answers that are scored: the lead's in a solo assessment, the settled ones in a team
+    assessment. Both carry question_code, value, evidence, note and reason."""
+    if is_team_assessment(assessment):
+        return FinalAnswer.objects.filter(assessment=assessment)
+    return Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+
+
+def final_answers_by_code(assessment: Assessment) -> dict[str, Answer | FinalAnswer]:
+    return {a.question_code: a for a in final_answers(assessment)}
 
 
 def answers_by_code(respondent: Respondent) -> dict[str, Answer]:
@@ -165,4 +185,104 @@ def export_job(organization: Organization, job_id: int) -> ExportJob:
     try:
         return ExportJob.objects.get(pk=job_id, organization=organization)
     except ExportJob.DoesNotExist:
+        raise Http404 from None
+
+
+def respondent_for(assessment: Assessment, user: AnyUser) -> Respondent | None:
+    """Whose answers this user edits: their own when they are a respondent; the lead's shared
+    sheet in a solo assessment (any editor may help fill it in); none otherwise."""
+    respondents = list(Respondent.objects.filter(assessment=assessment).select_related("user"))
+    for respondent in respondents:
+        if respondent.user_id == user.pk:
+            return respondent
+    if len(respondents) == 1:
+        return respondents[0]
+    return None
+
+
+@dataclass(frozen=True)
+class RespondentAnswer:
+    respondent: Respondent
+    value: str  # "" when they have not answered (or the phase is not theirs)
+    note: str
+
+
+@dataclass(frozen=True)
+class ConsensusRow:
+    question: Question
+    answers: tuple[RespondentAnswer, ...]  # in respondent order
+    spread: float | None
+    flagged: bool
+    final: FinalAnswer | None
+    suggested: str  # the default final answer
+
+
+def consensus_rows(
+    assessment: Assessment, bank: Bank
+) -> tuple[list[Respondent], list[ConsensusRow]]:
+    """Every question with each respondent's answer, flagged and sorted by disagreement: three
+    queries whatever the number of respondents and questions."""
+    respondents = list(
+        Respondent.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by("-is_lead", "created_at", "pk")
+    )
+    given = {
+        (a.respondent_id, a.question_code): a
+        for a in Answer.objects.filter(respondent__assessment=assessment).only(
+            "respondent_id", "question_code", "value", "note"
+        )
+    }
+    finals = {f.question_code: f for f in FinalAnswer.objects.filter(assessment=assessment)}
+    rows = []
+    for question in bank.questions:
+        answers = tuple(
+            RespondentAnswer(
+                respondent=r,
+                value=(given.get((r.pk, question.code)) or _NO_ANSWER).value,
+                note=(given.get((r.pk, question.code)) or _NO_ANSWER).note,
+            )
+            for r in respondents
+        )
+        values = [a.value for a in answers if a.value]
+        rows.append(
+            ConsensusRow(
+                question=question,
+                answers=answers,
+                spread=consensus.spread(values),
+                flagged=consensus.disagrees(values),
+                final=finals.get(question.code),
+                suggested=consensus.default_final(values) if values else "",
+            )
+        )
+    # Most disputed first; Python's sort is stable, so ties keep the bank's order.
+    rows.sort(key=lambda row: (not row.flagged, -(row.spread or 0.0)))
+    return respondents, rows
+
+
+class _NoAnswer:
+    value = ""
+    note = ""
+
+
+_NO_ANSWER = _NoAnswer()
+
+
+def answer_counts(assessment: Assessment) -> dict[int, int]:
+    """Answered questions per respondent id."""
+    return dict(
+        Answer.objects.filter(respondent__assessment=assessment)
+        .exclude(value="")
+        .values("respondent_id")
+        .annotate(count=Count("id"))
+        .values_list("respondent_id", "count")
+    )
+
+
+def respondent_of(assessment: Assessment, respondent_id: int) -> Respondent:
+    try:
+        return Respondent.objects.select_related("assessment", "user").get(
+            pk=respondent_id, assessment=assessment
+        )
+    except Respondent.DoesNotExist:
         raise Http404 from None

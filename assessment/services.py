@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
+from assessment import selectors
 from assessment.banks.loader import BankFile
 from assessment.banks.mapping import continued_codes
 from assessment.banks.parse import BankInvalid
@@ -20,6 +20,7 @@ from assessment.models import (
     AssessmentEvent,
     AssessmentStatus,
     ExportJob,
+    FinalAnswer,
     QuestionBank,
     Respondent,
     TeamStanding,
@@ -140,7 +141,7 @@ def assessment_start(
             assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by, detail=detail
         )
         if copy_from is not None:
-            earlier = {a.question_code: a for a in final_answers(copy_from)}
+            earlier = {a.question_code: a for a in selectors.final_answers(copy_from)}
             mapping = continued_codes(bank.bank(), earlier)
             Answer.objects.bulk_create(
                 Answer(
@@ -262,7 +263,7 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result
     with transaction.atomic():
         locked = _lock_draft(assessment)
         bank = locked.bank.bank()
-        answers = list(final_answers(locked))
+        answers = list(selectors.final_answers(locked))
         answered = {a.question_code for a in answers if a.value}
         missing = [q.code for q in bank.questions if q.code not in answered]
         if missing:
@@ -300,9 +301,63 @@ def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: s
     _refresh(assessment, locked)
 
 
-def final_answers(assessment: Assessment) -> QuerySet[Answer]:
-    """The answers that are scored: the lead's, in a solo assessment."""
-    return Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+def respondent_add(
+    *,
+    assessment: Assessment,
+    user: AbstractBaseUser,
+    role: str,
+    phases: list[str],
+    by: AbstractBaseUser,
+) -> Respondent:
+    """Invite a team member to answer on their own. From the second respondent on, the
+    assessment is answered as a team: only the final answers the lead settles are scored."""
+    with transaction.atomic():
+        locked = _lock_draft(assessment)
+        return Respondent.objects.create(
+            assessment=locked, user=user, role=role, phases=phases, is_lead=False
+        )
+
+
+def respondent_remove(*, respondent: Respondent, by: AbstractBaseUser) -> None:
+    with transaction.atomic():
+        _lock_draft(respondent.assessment)
+        if respondent.is_lead:
+            raise AssessmentLocked("The lead cannot be removed from their own assessment.")
+        respondent.delete()
+
+
+def final_answers_save(
+    *, assessment: Assessment, changes: dict[str, AnswerData], by: AbstractBaseUser
+) -> int:
+    """The lead's settled answers; respondents' own answers are never touched."""
+    if not changes:
+        return 0
+    rows = [
+        FinalAnswer(
+            assessment=assessment,
+            question_code=code,
+            value=data.value,
+            evidence=data.evidence,
+            note=data.note,
+            reason=data.reason if data.value == AnswerChoice.NOT_APPLICABLE else "",
+            decided_by=by,
+        )
+        for code, data in changes.items()
+    ]
+    with transaction.atomic():
+        _lock_draft(assessment)
+        FinalAnswer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["assessment", "question_code"],
+            update_fields=["value", "evidence", "note", "reason", "decided_by", "updated_at"],
+        )
+    return len(rows)
+
+
+def assessment_set_naming(*, assessment: Assessment, name_respondents: bool) -> None:
+    Assessment.objects.filter(pk=assessment.pk).update(name_respondents=name_respondents)
+    assessment.name_respondents = name_respondents
 
 
 def _lock_draft(assessment: Assessment) -> Assessment:

@@ -44,7 +44,7 @@ def export_organization(job_id: int) -> None:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for assessment in assessments:
                 folder = export_filename(assessment, "").rstrip(".")
-                answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
+                answers = selectors.final_answers_by_code(assessment)
                 archive.writestr(
                     f"{folder}/{export_filename(assessment, 'csv')}",
                     assessment_csv(assessment.bank.bank(), answers),

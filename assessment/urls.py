@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from assessment import exchange_views, org_views, team_views, views
+from assessment import exchange_views, org_views, team_answering, team_views, views
 
 urlpatterns = [
     path("orgs/", org_views.organization_switch, name="organization_switch"),
@@ -65,6 +65,21 @@ urlpatterns = [
     ),
     path(
         "assessments/<int:assessment_id>/result/", views.assessment_result, name="assessment_result"
+    ),
+    path(
+        "assessments/<int:assessment_id>/respondents/",
+        team_answering.assessment_respondents,
+        name="assessment_respondents",
+    ),
+    path(
+        "assessments/<int:assessment_id>/respondents/<int:respondent_id>/remove/",
+        team_answering.assessment_respondent_remove,
+        name="assessment_respondent_remove",
+    ),
+    path(
+        "assessments/<int:assessment_id>/consensus/",
+        team_answering.assessment_consensus,
+        name="assessment_consensus",
     ),
     path("", include("assessment.report_urls")),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment import selectors, services
 from assessment.forms import CompositionForm, PhaseAnswersForm, StartAssessmentForm
-from assessment.models import Assessment
+from assessment.models import Assessment, Respondent
 from assessment.reports.context import result_view
 from assessment.scoring.results import Result
 from assessment.scoring.types import Bank, Level, Question
@@ -108,13 +108,16 @@ def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> Ht
         current = bank.phase(phase)
     except KeyError:
         raise Http404 from None
+    respondent = selectors.respondent_for(assessment, request.user)
+    not_yours = _not_your_phase(respondent, current.code)
     if request.method == "POST":
         if not membership.can_edit:
             raise PermissionDenied(READ_ONLY_ROLE)
         if refused := _refuse_if_submitted(request, assessment):
             return refused
-    respondent = selectors.lead_respondent(assessment)
-    answers = selectors.answers_by_code(respondent)
+        if not_yours:
+            raise PermissionDenied(not_yours)
+    answers = selectors.answers_by_code(respondent) if respondent else {}
     questions = bank.questions_in(current.code)
     form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
     if request.method == "POST":
@@ -150,9 +153,27 @@ def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> Ht
             "next_phase": bank.phases[phase_index + 1]
             if phase_index + 1 < len(bank.phases)
             else None,
-            "read_only": assessment.is_submitted or not membership.can_edit,
+            "read_only": assessment.is_submitted or not membership.can_edit or bool(not_yours),
+            "not_yours": not_yours,
+            "respondent": respondent,
         },
     )
+
+
+NOT_A_RESPONDENT = (
+    "This assessment is answered as a team and you are not one of its respondents: the lead can "
+    "invite you."
+)
+NOT_YOUR_PHASE = "You answer {phases} in this assessment; this phase is for others."
+
+
+def _not_your_phase(respondent: Respondent | None, phase: str) -> str:
+    """Why this user may not answer this phase here ("" when they may)."""
+    if respondent is None:
+        return NOT_A_RESPONDENT
+    if respondent.phases and phase not in respondent.phases:
+        return NOT_YOUR_PHASE.format(phases=", ".join(respondent.phases))
+    return ""
 
 
 @dataclass(frozen=True)
@@ -202,8 +223,8 @@ def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if assessment.is_submitted:
         return redirect("assessment_result", assessment.pk)
     bank = assessment.bank.bank()
-    answers = selectors.answers_by_code(selectors.lead_respondent(assessment))
-    progress = selectors.progress(bank, answers)
+    # What will be scored: the lead's answers alone, or the settled answers of a team.
+    progress = selectors.progress(bank, selectors.final_answers_by_code(assessment))
     return render(
         request,
         "assessment/review.html",
@@ -212,6 +233,8 @@ def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "membership": membership,
             "bank": bank,
             "progress": progress,
+            "team_answering": selectors.is_team_assessment(assessment),
+            "leads": leads(assessment, request.user, membership),
             "missing": [
                 (phase, [bank.question(code) for code in phase.missing])
                 for phase in progress.phases
@@ -221,11 +244,25 @@ def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
+def leads(assessment: Assessment, user: object, membership: Membership) -> bool:
+    """Who settles a team's answers and submits: the assessment's lead, or an owner or
+    consultant of the organisation (who may stand in for an absent lead)."""
+    return membership.can_edit and (
+        assessment.created_by_id == getattr(user, "pk", None)
+        or membership.role in (Role.OWNER, Role.CONSULTANT)
+    )
+
+
+LEAD_ONLY = "In a team assessment, only the lead settles the answers and submits."
+
+
 @require_POST
 def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment, _ = _writable(request, assessment_id)
+    assessment, membership = _writable(request, assessment_id)
     if refused := _refuse_if_submitted(request, assessment):
         return refused
+    if selectors.is_team_assessment(assessment) and not leads(assessment, request.user, membership):
+        raise PermissionDenied(LEAD_ONLY)
     try:
         services.assessment_submit(assessment=assessment, by=request.user)
     except services.AssessmentIncomplete as error:

@@ -40,6 +40,8 @@ REFUSED_SCHEME = "{url}: refused; only files from the static folders are served,
 REFUSED_PATH = "{url}: refused; the file is not in a static folder"
 NOT_A_FILE = "{url}: no such file in the static folders"
 
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
 
 class RefusedURL(ValueError):
     """A resource the print renderer may not load. WeasyPrint logs it and leaves it out."""
@@ -118,13 +120,11 @@ def render_count() -> int:
     return _renders
 
 
-_BETWEEN_TAGS = re.compile(r">\s+<")
-
-
 def render_pdf(html: str) -> RenderedPdf:
     """Render print HTML (from PRINT_TEMPLATE, or any page made for print.css) to a PDF."""
     global _renders
-    base_url = path2url(str(static_roots()[0])) if static_roots() else None
+    roots = static_roots()
+    base_url = path2url(str(roots[0])) if roots else None
     # Template indentation is whitespace the parser and the layout would otherwise walk through;
     # one space keeps the rendering identical (the print template has no preformatted text).
     compact = _BETWEEN_TAGS.sub("> <", html)

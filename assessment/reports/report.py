@@ -150,7 +150,7 @@ class RoleSection:
 
     @property
     def open_summary(self) -> str:
-        """ "3 of 17: DES-0-01, DEV-1-02, OPS-0-03", or why there is nothing to list."""
+        """The open practices in one line ("3 of 17: DES-0-01, DEV-1-02, OPS-0-03")."""
         if not self.practices:
             return "No practice linked"
         if not self.open_practices:
@@ -380,7 +380,7 @@ def build_report(
 
 
 def format_date(value: date | None) -> str:
-    """ "7 March 2026": the day first, the month in words, whatever the server's locale."""
+    """A date as "7 March 2026": day first, month in words, whatever the server's locale."""
     if value is None:
         return ""
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
@@ -411,7 +411,7 @@ def _share_text(value: float) -> str:
 
 
 def _join(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
+    """Names as a list in prose: "A", "A and B", "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -462,9 +462,8 @@ def _summary(bank: Bank, view: ResultView, without_evidence: int) -> Summary:
     if overall is None:
         missing = [p.name for p in view.phases if p.level is None]
         meaning = (
-            f"Level {lowest} ({bank.level(lowest).name}) is the foundation even a manual "
-            "process needs: agreed goals, versioned code and data, documented releases and a way "
-            "back."
+            f"Level {lowest} ({bank.level(lowest).name.lower()}) holds the foundations every "
+            "other level builds on, and at least one phase does not meet it yet."
         )
         sentence = (
             f"{_join(missing)} {'does' if len(missing) == 1 else 'do'} not yet meet level "
@@ -490,20 +489,28 @@ def _summary(bank: Bank, view: ResultView, without_evidence: int) -> Summary:
                 "clear its next cell."
             )
 
+    one = without_evidence == 1
+    missing = (
+        f"{_plural(without_evidence, 'practice')} answered “Automated” "
+        f"{'has' if one else 'have'} no evidence attached"
+    )
+    counted = f"{missing} and {'counts' if one else 'count'} as done manually in that view"
+    dropped = [p for p in view.phases if p.evidenced_label != p.label]
+    drops = _join([f"{p.name} drops to {_in_sentence(p.evidenced_label)}" for p in dropped])
     if view.overall_evidenced_label != view.overall_label:
         evidence = (
-            f"Counting only answers backed by evidence, the overall level would be "
-            f"{_in_sentence(view.overall_evidenced_label)}: "
-            f"{_plural(without_evidence, 'practice')} answered “Automated” "
-            f"{'has' if without_evidence == 1 else 'have'} no evidence attached and count as "
-            "done manually in that view. Attaching links to pipelines, dashboards or runbooks "
-            "closes this difference."
+            "Counting only answers backed by evidence, the overall level would be "
+            f"{_in_sentence(view.overall_evidenced_label)}, as {drops}: {counted}. Links to the "
+            "pipelines, dashboards or runbooks behind them close this difference."
+        )
+    elif dropped:
+        evidence = (
+            f"Counting only answers backed by evidence, the overall level holds but {drops}: "
+            f"{counted}."
         )
     elif without_evidence:
         evidence = (
-            f"The levels hold when only answers backed by evidence count, although "
-            f"{_plural(without_evidence, 'practice')} answered “Automated” "
-            f"{'has' if without_evidence == 1 else 'have'} no evidence attached."
+            f"The levels hold when only answers backed by evidence count, although {missing}."
         )
     else:
         evidence = "The levels hold when only answers backed by evidence count."

@@ -118,8 +118,21 @@ def test_the_summary_says_when_evidence_would_lower_the_level() -> None:
     summary = build_report(TINY_BANK, score(TINY_BANK, AssessmentInput(answers)), COVER).summary
 
     assert summary.evidence_sentence.startswith(
-        "Counting only answers backed by evidence, the overall level would be not yet level 0: "
-        "1 practice answered “Automated” has no evidence attached"
+        "Counting only answers backed by evidence, the overall level would be not yet level 0, "
+        "as Development drops to not yet level 0: 1 practice answered “Automated” has no "
+        "evidence attached"
+    )
+
+
+def test_the_summary_says_when_evidence_would_lower_a_phase_but_not_the_overall_level() -> None:
+    answers = tiny_answers(DES_0_01=a("0"), OPS_1_01=Answer(AnswerValue.AUTOMATED))
+
+    summary = build_report(TINY_BANK, score(TINY_BANK, AssessmentInput(answers)), COVER).summary
+
+    assert summary.evidence_sentence == (
+        "Counting only answers backed by evidence, the overall level holds but Operations drops "
+        "to Level 0 \u2013 Manual process: 1 practice answered “Automated” has no evidence "
+        "attached and counts as done manually in that view."
     )
 
 

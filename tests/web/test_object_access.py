@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from assessment.models import Answer, Assessment, AssessmentEvent, ExportJob
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    ExportJob,
+    FinalAnswer,
+    Respondent,
+)
 from assessment.tasks import export_path
 from core.models import Membership, Role
 from tests.core.test_access import all_url_patterns
@@ -43,7 +50,9 @@ def world(alice_client, alice, draft, mlops_bank, settings, tmp_path):
     )
     export_path(job).parent.mkdir(parents=True)
     export_path(job).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty ZIP
+    respondent = second.respondents.create(user=member.user, role="data_scientist")
     return {
+        "respondent_id": respondent.pk,
         "job_id": job.pk,
         "slug": draft.team.organization.slug,
         "team_id": draft.team.pk,
@@ -80,6 +89,8 @@ def snapshot() -> tuple:
         list(Answer.objects.order_by("pk").values_list("question_code", "value")),
         list(Assessment.objects.order_by("pk").values_list("status", "label", "composition")),
         list(Membership.objects.order_by("pk").values_list("user_id", "role")),
+        list(Respondent.objects.order_by("pk").values_list("user_id", "role", "phases")),
+        list(FinalAnswer.objects.order_by("pk").values_list("question_code", "value")),
         AssessmentEvent.objects.count(),
         ExportJob.objects.count(),
     )
