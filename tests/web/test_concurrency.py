@@ -107,3 +107,37 @@ def test_a_save_racing_a_submit_never_lands_after_the_freeze(acme_team, alice, m
     )
     # Whichever came first, the frozen result and the stored answers agree.
     assert stored == scored
+
+
+def test_respondents_saving_at_once_each_keep_their_answers(acme_team, alice, mlops_bank):
+    assessment = services.assessment_start(
+        team=acme_team, bank=mlops_bank, label="Team", targets={}, by=alice
+    )
+    users = [alice]
+    for name in ("carol", "dave"):
+        user = UserFactory(username=name)
+        MembershipFactory(user=user, organization=acme_team.organization, role=Role.MEMBER)
+        services.respondent_add(
+            assessment=assessment, user=user, role="data_scientist", phases=[], by=alice
+        )
+        users.append(user)
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    path = f"/assessments/{assessment.pk}/phases/design/"
+    values = ["1", "0", "0.5"]
+    statuses = save_concurrently(
+        [
+            (client, path, phase_post_data(assessment, "design", {"DES-0-01": value}))
+            for client, value in zip(clients, values, strict=True)
+        ]
+    )
+    assert statuses == [302, 302, 302]
+    stored = dict(
+        Answer.objects.filter(question_code="DES-0-01").values_list(
+            "respondent__user__username", "value"
+        )
+    )
+    assert stored == {"alice": "1", "carol": "0", "dave": "0.5"}

@@ -1,0 +1,197 @@
+"""Answering as a team: own answers per respondent, disagreement flagged, the lead settles."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from assessment import services
+from assessment.models import Answer, FinalAnswer, Respondent
+from core.models import Role
+from tests.factories import MembershipFactory, UserFactory
+from tests.web.helpers import phase_post_data
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def team(draft, alice):
+    """Alice leads; Carol (data scientist) answers everything, Dave (ML engineer) only
+    development and operations."""
+    organization = draft.team.organization
+    carol = UserFactory(username="carol")
+    dave = UserFactory(username="dave")
+    for user in (carol, dave):
+        MembershipFactory(user=user, organization=organization, role=Role.MEMBER)
+    alice_client = client_for(alice)
+    alice_client.post(
+        f"/assessments/{draft.pk}/respondents/", {"user": carol.pk, "role": "data_scientist"}
+    )
+    alice_client.post(
+        f"/assessments/{draft.pk}/respondents/",
+        {"user": dave.pk, "role": "ml_engineer", "phases": ["development", "operations"]},
+    )
+    return {
+        "assessment": draft,
+        "alice": alice_client,
+        "carol": client_for(carol),
+        "dave": client_for(dave),
+        "users": (alice, carol, dave),
+    }
+
+
+def answer(client, assessment, phase, answers):
+    return client.post(
+        f"/assessments/{assessment.pk}/phases/{phase}/",
+        phase_post_data(assessment, phase, answers),
+    )
+
+
+def test_the_lead_invites_respondents_with_roles_and_phases(team):
+    respondents = {
+        r.user.username: (r.is_lead, r.role, r.phases)
+        for r in Respondent.objects.filter(assessment=team["assessment"])
+    }
+    assert respondents == {
+        "alice": (True, "", []),
+        "carol": (False, "data_scientist", []),
+        "dave": (False, "ml_engineer", ["development", "operations"]),
+    }
+
+
+def test_each_respondent_keeps_their_own_answers_and_sees_only_them(team):
+    a = team["assessment"]
+    answer(team["alice"], a, "development", {"DEV-0-01": "1"})
+    answer(team["carol"], a, "development", {"DEV-0-01": "0"})
+    answer(team["dave"], a, "development", {"DEV-0-01": "0.5"})
+    stored = dict(
+        Answer.objects.filter(question_code="DEV-0-01").values_list(
+            "respondent__user__username", "value"
+        )
+    )
+    assert stored == {"alice": "1", "carol": "0", "dave": "0.5"}
+    carol_page = team["carol"].get(f"/assessments/{a.pk}/phases/development/")
+    assert carol_page.context["form"].initial["DEV-0-01-value"] == "0"
+    assert "checked" in str(carol_page.context["form"]["DEV-0-01-value"])
+    # Carol cannot reach the consensus view, where others' answers are.
+    assert team["carol"].get(f"/assessments/{a.pk}/consensus/").status_code == 403
+    assert team["carol"].post(f"/assessments/{a.pk}/submit/").status_code == 403
+
+
+def test_a_respondent_answers_only_their_phases(team):
+    a = team["assessment"]
+    page = team["dave"].get(f"/assessments/{a.pk}/phases/design/")
+    assert page.context["read_only"] is True
+    assert page.context["not_yours"] == (
+        "You answer development, operations in this assessment; this phase is for others."
+    )
+    assert answer(team["dave"], a, "design", {"DES-0-01": "1"}).status_code == 403
+    assert not Answer.objects.filter(respondent__user__username="dave").exists()
+
+
+def test_a_member_who_is_not_a_respondent_cannot_answer_a_team_assessment(team):
+    erin = UserFactory(username="erin")
+    MembershipFactory(user=erin, organization=team["assessment"].team.organization)
+    response = answer(client_for(erin), team["assessment"], "design", {"DES-0-01": "1"})
+    assert response.status_code == 403
+    assert Answer.objects.count() == 0
+
+
+def test_the_consensus_view_flags_and_sorts_disagreement_and_suggests_the_median(team):
+    a = team["assessment"]
+    answer(team["alice"], a, "development", {"DEV-0-01": "1", "DEV-0-02": "1", "DEV-0-03": "1"})
+    answer(team["carol"], a, "development", {"DEV-0-01": "0", "DEV-0-02": "0.5", "DEV-0-03": "1"})
+    answer(team["dave"], a, "development", {"DEV-0-01": "0.5", "DEV-0-02": "1", "DEV-0-03": "1"})
+    response = team["alice"].get(f"/assessments/{a.pk}/consensus/")
+    rows = [row for row, *_ in response.context["rows"]]
+    assert [r.question.code for r in rows[:2]] == ["DEV-0-01", "DEV-0-02"]
+    first, second = rows[0], rows[1]
+    assert (first.spread, first.flagged, first.suggested) == (1.0, True, "0.5")
+    assert (second.spread, second.flagged, second.suggested) == (0.5, True, "1")
+    agreed = next(r for r in rows if r.question.code == "DEV-0-03")
+    assert (agreed.spread, agreed.flagged, agreed.suggested) == (0.0, False, "1")
+    assert [a.respondent.user.username for a in first.answers] == ["alice", "carol", "dave"]
+    assert response.context["flagged"] == 2
+
+
+def test_the_lead_settles_final_answers_without_touching_respondents(team):
+    a = team["assessment"]
+    answer(team["carol"], a, "development", {"DEV-0-01": "0"})
+    answer(team["dave"], a, "development", {"DEV-0-01": "1"})
+    before = list(Answer.objects.order_by("pk").values_list("question_code", "value"))
+    data = {
+        "DEV-0-01-final": "0.5",
+        "DEV-0-01-why": "pipeline exists, not for every model",
+        "initial-DEV-0-01-final": "0.5",
+        "initial-DEV-0-01-why": "",
+    }
+    team["alice"].post(f"/assessments/{a.pk}/consensus/", data)
+    final = FinalAnswer.objects.get(question_code="DEV-0-01")
+    assert (final.value, final.note, final.decided_by.username) == (
+        "0.5",
+        "pipeline exists, not for every model",
+        "alice",
+    )
+    assert list(Answer.objects.order_by("pk").values_list("question_code", "value")) == before
+
+
+def test_na_as_a_final_answer_needs_a_reason(team):
+    a = team["assessment"]
+    response = team["alice"].post(
+        f"/assessments/{a.pk}/consensus/", {"DES-1-06-final": "na", "DES-1-06-why": ""}
+    )
+    assert response.context["form"].errors["DES-1-06-why"] == [
+        "Say why this practice does not apply to your team."
+    ]
+    assert FinalAnswer.objects.count() == 0
+
+
+def test_only_final_answers_are_scored(team, mlops_bank):
+    a = team["assessment"]
+    bank = mlops_bank.bank()
+    # Respondents all say "automated"; the lead settles everything at "done manually".
+    for name in ("alice", "carol"):
+        for phase in bank.phases:
+            answer(team[name], a, phase.code, {q.code: "1" for q in bank.questions_in(phase.code)})
+    incomplete = team["alice"].post(f"/assessments/{a.pk}/submit/")
+    assert incomplete["Location"] == f"/assessments/{a.pk}/review/"
+    services.final_answers_save(
+        assessment=a,
+        changes={q.code: services.AnswerData(value="0.5") for q in bank.questions},
+        by=team["users"][0],
+    )
+    team["alice"].post(f"/assessments/{a.pk}/submit/")
+    a.refresh_from_db()
+    assert a.status == "submitted"
+    assert a.result["overall"]["level"] is None  # 50 % everywhere
+    assert {v["value"] for v in a.result["input"]["answers"].values()} == {"0.5"}
+
+
+def test_a_solo_assessment_needs_no_consensus(alice_client, draft):
+    from tests.web.helpers import answer_everything
+
+    answer_everything(alice_client, draft, "1")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+    assert FinalAnswer.objects.count() == 0
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_consensus_page_runs_a_constant_number_of_queries(
+    team, extra, django_assert_max_num_queries
+):
+    a = team["assessment"]
+    for n in range(extra):
+        user = UserFactory(username=f"extra{n}")
+        MembershipFactory(user=user, organization=a.team.organization)
+        services.respondent_add(assessment=a, user=user, role="qa_engineer", phases=[], by=user)
+        answer(client_for(user), a, "design", {"DES-0-01": "1", "DES-0-02": "0"})
+    with django_assert_max_num_queries(10):
+        assert team["alice"].get(f"/assessments/{a.pk}/consensus/").status_code == 200
