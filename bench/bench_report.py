@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,11 +43,9 @@ django.setup()
 
 from io import StringIO  # noqa: E402
 
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import NoReverseMatch, clear_url_caches, include, path, reverse  # noqa: E402
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR  # noqa: E402
 from assessment.models import QuestionBank  # noqa: E402
@@ -72,21 +69,6 @@ PARAGRAPH = (
 
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
-
-
-def include_report_urls() -> None:
-    """Serve the report's URLs even before assessment/urls.py includes them."""
-    try:
-        reverse("assessment_report_pdf", args=[1])
-    except NoReverseMatch:
-        urls = types.ModuleType("bench_report_urls")
-        urls.urlpatterns = [
-            path("", include("assessment.report_urls")),
-            path("", include(settings.ROOT_URLCONF)),
-        ]
-        sys.modules[urls.__name__] = urls
-        settings.ROOT_URLCONF = urls.__name__
-        clear_url_caches()
 
 
 def setup():
@@ -168,7 +150,6 @@ def main() -> int:
         f"ratio {ratio:.2f}x (goal < {GOAL_RATIO:g}x: {verdict(ratio < GOAL_RATIO)})"
     )
 
-    include_report_urls()
     client = Client()
     client.force_login(user)
     url = f"/assessments/{assessment.pk}/report.pdf"

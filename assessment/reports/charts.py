@@ -72,24 +72,26 @@ def level_chart(
     parts: list[str] = []
     for index, number in enumerate(numbers):
         x = label_w + index * (seg_w + gap) + seg_w / 2
-        parts.append(_text(x, 18, f"Level {number}", size=11, fill=MUTED, anchor="middle"))
+        parts.append(svg_text(x, 18, f"Level {number}", size=11, fill=MUTED, anchor="middle"))
     for row, phase in enumerate(phases):
         y = top + row * row_h
-        parts.append(_text(0, y + 19, phase.name, size=13, weight="600", fill=INK))
+        parts.append(svg_text(0, y + 19, phase.name, size=13, weight="600", fill=INK))
         reached = -1 if phase.level is None else phase.level
         for index, number in enumerate(numbers):
             x = label_w + index * (seg_w + gap)
             if number <= reached:
-                parts.append(_rect(x, y + 4, seg_w, 22, fill=ACCENT, stroke=ACCENT))
+                parts.append(svg_rect(x, y + 4, seg_w, 22, fill=ACCENT, stroke=ACCENT))
             elif number <= phase.target:
                 parts.append(
-                    _rect(x, y + 4, seg_w, 22, fill="#ffffff", stroke=ACCENT, dash="5 3", width=1.6)
+                    svg_rect(
+                        x, y + 4, seg_w, 22, fill="#ffffff", stroke=ACCENT, dash="5 3", width=1.6
+                    )
                 )
             else:
-                parts.append(_rect(x, y + 4, seg_w, 22, fill="#ffffff", stroke=RULE))
+                parts.append(svg_rect(x, y + 4, seg_w, 22, fill="#ffffff", stroke=RULE))
         status = "Not yet level 0" if phase.level is None else f"Level {phase.level}"
         parts.append(
-            _text(
+            svg_text(
                 WIDTH - text_w + 12, y + 19, f"{status} · target {phase.target}", size=12, fill=INK
             )
         )
@@ -100,8 +102,8 @@ def level_chart(
     )
     x = label_w
     for text, style in legend:
-        parts.append(_rect(x, legend_y, 18, 12, **style))
-        parts.append(_text(x + 24, legend_y + 10, text, size=11, fill=MUTED))
+        parts.append(svg_rect(x, legend_y, 18, 12, **style))
+        parts.append(svg_text(x + 24, legend_y + 10, text, size=11, fill=MUTED))
         x += 24 + 6 * len(text) + 24
 
     described = " ".join(
@@ -112,7 +114,7 @@ def level_chart(
         for phase in phases
     )
     names = "; ".join(f"level {number}: {name}" for number, name in levels)
-    return _svg(chart_id, title, f"{described} Levels: {names}.", height, parts)
+    return svg_root(chart_id, title, f"{described} Levels: {names}.", height, parts)
 
 
 def score_chart(
@@ -133,32 +135,32 @@ def score_chart(
     y = top
     for phase in phases:
         for _cell in phase.cells:
-            parts.append(_rect(label_w, y, track_w, bar_h, fill="#f1f4f7", stroke="none"))
+            parts.append(svg_rect(label_w, y, track_w, bar_h, fill="#f1f4f7", stroke="none"))
             y += bar_h + row_gap
         y += group_gap
     for tick in (0, 50, 100):
         x = label_w + track_w * tick / 100
-        parts.append(_line(x, top - 4, x, bottom, stroke=RULE, width=0.8))
+        parts.append(svg_line(x, top - 4, x, bottom, stroke=RULE, width=0.8))
     for tick in (0, 100):
         x = label_w + track_w * tick / 100
-        parts.append(_text(x, top - 8, f"{tick}{NBSP}%", size=10, fill=MUTED, anchor="middle"))
+        parts.append(svg_text(x, top - 8, f"{tick}{NBSP}%", size=10, fill=MUTED, anchor="middle"))
     described: list[str] = []
     y = top
     for phase in phases:
-        parts.append(_text(0, y + 11, phase.name, size=13, weight="600", fill=INK))
+        parts.append(svg_text(0, y + 11, phase.name, size=13, weight="600", fill=INK))
         for cell in phase.cells:
             if cell.percent is None:
                 figure = "no applicable question"
             else:
                 bar = track_w * max(0.0, min(cell.percent, 100.0)) / 100
                 if cell.met:
-                    parts.append(_rect(label_w, y, bar, bar_h, fill=ACCENT, stroke=ACCENT))
+                    parts.append(svg_rect(label_w, y, bar, bar_h, fill=ACCENT, stroke=ACCENT))
                 elif bar > 0:
-                    parts.append(_rect(label_w, y, bar, bar_h, fill=ACCENT_LIGHT, stroke=ACCENT))
+                    parts.append(svg_rect(label_w, y, bar, bar_h, fill=ACCENT_LIGHT, stroke=ACCENT))
                 figure = f"{cell.percent:.0f}{NBSP}% · {'met' if cell.met else 'not met'}"
             figure = f"Level {cell.level}: {figure}"
             parts.append(
-                _text(
+                svg_text(
                     label_w + track_w + 10,
                     y + 11,
                     figure,
@@ -171,28 +173,30 @@ def score_chart(
             y += bar_h + row_gap
         y += group_gap
     x = label_w + track_w * threshold / 100
-    parts.append(_line(x, top - 4, x, bottom + 4, stroke=INK, width=1.4, dash="4 3"))
+    parts.append(svg_line(x, top - 4, x, bottom + 4, stroke=INK, width=1.4, dash="4 3"))
     parts.append(
-        _text(x, bottom + 17, f"threshold {threshold:g}{NBSP}%", size=11, fill=INK, anchor="middle")
+        svg_text(
+            x, bottom + 17, f"threshold {threshold:g}{NBSP}%", size=11, fill=INK, anchor="middle"
+        )
     )
     desc = f"Threshold {threshold:g} %. " + "; ".join(described) + "."
-    return _svg(chart_id, title, desc, bottom + 24, parts)
+    return svg_root(chart_id, title, desc, bottom + 24, parts)
 
 
 # --- SVG pieces -------------------------------------------------------------------------------
 
 
-def _svg(chart_id: str, title: str, desc: str, height: float, parts: list[str]) -> str:
+def svg_root(chart_id: str, title: str, desc: str, height: float, parts: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {_n(height)}" width="{WIDTH}" height="{_n(height)}" '
+        f'viewBox="0 0 {WIDTH} {coord(height)}" width="{WIDTH}" height="{coord(height)}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family={quoteattr(FONT)}>'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
     )
 
 
-def _text(
+def svg_text(
     x: float,
     y: float,
     content: str,
@@ -203,12 +207,12 @@ def _text(
     weight: str = "400",
 ) -> str:
     return (
-        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" font-weight="{weight}" '
+        f'<text x="{coord(x)}" y="{coord(y)}" font-size="{size}" font-weight="{weight}" '
         f'fill="{fill}" text-anchor="{anchor}">{escape(content)}</text>'
     )
 
 
-def _rect(
+def svg_rect(
     x: float,
     y: float,
     w: float,
@@ -221,21 +225,21 @@ def _rect(
 ) -> str:
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return (
-        f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" rx="2" '
-        f'fill="{fill}" stroke="{stroke}" stroke-width="{_n(width)}"{dashed}/>'
+        f'<rect x="{coord(x)}" y="{coord(y)}" width="{coord(w)}" height="{coord(h)}" rx="2" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{coord(width)}"{dashed}/>'
     )
 
 
-def _line(
+def svg_line(
     x1: float, y1: float, x2: float, y2: float, *, stroke: str, width: float, dash: str = ""
 ) -> str:
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return (
-        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
-        f'stroke="{stroke}" stroke-width="{_n(width)}"{dashed}/>'
+        f'<line x1="{coord(x1)}" y1="{coord(y1)}" x2="{coord(x2)}" y2="{coord(y2)}" '
+        f'stroke="{stroke}" stroke-width="{coord(width)}"{dashed}/>'
     )
 
 
-def _n(value: float) -> str:
+def coord(value: float) -> str:
     """A coordinate with at most one decimal, without a trailing ".0"."""
     return f"{value:.1f}".rstrip("0").rstrip(".")

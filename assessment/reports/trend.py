@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assessment.reports.charts import ACCENT, INK, MUTED, RULE, WIDTH, _line, _n, _svg, _text
+from assessment.reports.charts import (
+    ACCENT,
+    INK,
+    MUTED,
+    RULE,
+    WIDTH,
+    coord,
+    svg_line,
+    svg_root,
+    svg_text,
+)
 
 # Phases are told apart by dash pattern as well as shade, so the chart survives greyscale print.
 PHASE_STYLES = (("#2f6f4f", "7 3"), ("#8a4b08", "2 3"), ("#5b3f8c", "10 3 2 3"))
@@ -26,19 +36,19 @@ def _x(index: int, count: int) -> float:
 
 
 def _points(coords: list[tuple[float, float]]) -> str:
-    return " ".join(f"{_n(x)},{_n(y)}" for x, y in coords)
+    return " ".join(f"{coord(x)},{coord(y)}" for x, y in coords)
 
 
 def _polyline(coords: list[tuple[float, float]], colour: str, width: float, dash: str) -> str:
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<polyline points="{_points(coords)}" fill="none" stroke="{colour}" '
-        f'stroke-width="{_n(width)}"{dashed}/>'
+        f'stroke-width="{coord(width)}"{dashed}/>'
     )
 
 
 def _marker(x: float, y: float, colour: str) -> str:
-    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{colour}"/>'
+    return f'<circle cx="{coord(x)}" cy="{coord(y)}" r="3.5" fill="{colour}"/>'
 
 
 def level_trend_chart(
@@ -59,11 +69,11 @@ def level_trend_chart(
 
     parts = []
     for rank, name in rows:
-        parts.append(_line(LEFT, y(rank), WIDTH - RIGHT, y(rank), stroke=RULE, width=0.6))
-        parts.append(_text(LEFT - 10, y(rank) + 4, name, size=11, fill=MUTED, anchor="end"))
+        parts.append(svg_line(LEFT, y(rank), WIDTH - RIGHT, y(rank), stroke=RULE, width=0.6))
+        parts.append(svg_text(LEFT - 10, y(rank) + 4, name, size=11, fill=MUTED, anchor="end"))
     for index, point in enumerate(points):
         parts.append(
-            _text(
+            svg_text(
                 _x(index, len(points)), height - 30, point.label, size=11, fill=INK, anchor="middle"
             )
         )
@@ -92,7 +102,7 @@ def level_trend_chart(
         + ", ".join(f"{name} {says(p.phases.get(code, (None, None))[0])}" for code, name in phases)
         for p in points
     )
-    return _svg(chart_id, "Maturity level over time", desc, height, parts)
+    return svg_root(chart_id, "Maturity level over time", desc, height, parts)
 
 
 def percent_trend_chart(
@@ -112,19 +122,19 @@ def percent_trend_chart(
     parts = []
     labels: list[tuple[float, str, str, str]] = []
     for tick in (0, 25, 50, 75, 100):
-        parts.append(_line(LEFT, y(tick), WIDTH - RIGHT, y(tick), stroke=RULE, width=0.6))
+        parts.append(svg_line(LEFT, y(tick), WIDTH - RIGHT, y(tick), stroke=RULE, width=0.6))
         parts.append(
-            _text(LEFT - 10, y(tick) + 4, f"{tick}\u00a0%", size=11, fill=MUTED, anchor="end")
+            svg_text(LEFT - 10, y(tick) + 4, f"{tick}\u00a0%", size=11, fill=MUTED, anchor="end")
         )
     parts.append(
-        _line(LEFT, y(threshold), WIDTH - RIGHT, y(threshold), stroke=INK, width=1, dash="4 3")
+        svg_line(LEFT, y(threshold), WIDTH - RIGHT, y(threshold), stroke=INK, width=1, dash="4 3")
     )
     parts.append(
-        _text(LEFT + 4, y(threshold) - 4, f"threshold {threshold:g}\u00a0%", size=10, fill=INK)
+        svg_text(LEFT + 4, y(threshold) - 4, f"threshold {threshold:g}\u00a0%", size=10, fill=INK)
     )
     for index, point in enumerate(points):
         parts.append(
-            _text(
+            svg_text(
                 _x(index, len(points)), height - 24, point.label, size=11, fill=INK, anchor="middle"
             )
         )
@@ -147,7 +157,7 @@ def percent_trend_chart(
         )
         for p in points
     )
-    return _svg(chart_id, "Share of points per phase over time", desc, height, parts)
+    return svg_root(chart_id, "Share of points per phase over time", desc, height, parts)
 
 
 def _end_labels(x: float, labels: list[tuple[float, str, str, str]]) -> list[str]:
@@ -157,7 +167,7 @@ def _end_labels(x: float, labels: list[tuple[float, str, str, str]]) -> list[str
     previous = float("-inf")
     for y, text, colour, weight in sorted(labels):
         y = max(y, previous + gap)
-        placed.append(_text(x, y, text, size=11, fill=colour, weight=weight))
+        placed.append(svg_text(x, y, text, size=11, fill=colour, weight=weight))
         previous = y
     return placed
 

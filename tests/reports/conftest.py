@@ -4,11 +4,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _report_urls(settings):
-    settings.ROOT_URLCONF = "tests.reports.urls"
-
-
-@pytest.fixture(autouse=True)
 def _pdf_cache_in_tmp(settings, tmp_path):
     """Each test starts with an empty PDF cache of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
