@@ -17,13 +17,22 @@ from django.views.decorators.http import require_GET
 from assessment import selectors
 from assessment.models import Assessment, AssessmentStatus, Respondent
 from assessment.reports.cache import PdfKey, report_pdf_cache
+from assessment.reports.context import ANSWER_LABELS
 from assessment.reports.pdf import report_pdf
-from assessment.reports.report import Cover, Previous, ReportContext, build_report
+from assessment.reports.report import (
+    Cover,
+    Disagreement,
+    Previous,
+    ReportContext,
+    TeamAnswer,
+    build_report,
+)
 from assessment.scoring.results import Result
+from assessment.scoring.types import AnswerValue, Bank
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "1"
+REPORT_LAYOUT_VERSION = "2"  # 2: "Where the team disagreed"
 
 
 @require_GET
@@ -93,8 +102,9 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         respondents=tuple(respondents),
         author=_display_name(submitted_by) if submitted_by else team.organization.name,
     )
+    bank = assessment.bank.bank()
     return build_report(
-        assessment.bank.bank(),
+        bank,
         Result.from_dict(assessment.result),
         cover,
         Previous(
@@ -104,6 +114,46 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         )
         if previous is not None
         else None,
+        team_disagreements(assessment, bank),
+    )
+
+
+def team_disagreements(assessment: Assessment, bank: Bank) -> tuple[Disagreement, ...] | None:
+    """The flagged questions of a team assessment and how the lead settled them; None for an
+    assessment answered by one person. Respondents are anonymous unless the lead chose names."""
+    if not selectors.is_team_assessment(assessment):
+        return None
+    respondents, rows = selectors.consensus_rows(assessment, bank)
+    role_names = {role.code: role.name for role in bank.roles}
+
+    def who(number: int, respondent: Respondent) -> str:
+        role = role_names.get(respondent.role, "lead" if respondent.is_lead else "")
+        name = (
+            _display_name(respondent.user)
+            if assessment.name_respondents
+            else (f"Respondent {number}")
+        )
+        return f"{name} ({role})" if role else name
+
+    labels = {r.pk: who(n, r) for n, r in enumerate(respondents, start=1)}
+    return tuple(
+        Disagreement(
+            code=row.question.code,
+            statement=row.question.statement,
+            answers=tuple(
+                TeamAnswer(
+                    who=labels[a.respondent.pk],
+                    answer=ANSWER_LABELS[AnswerValue(a.value)],
+                    note=a.note,
+                )
+                for a in row.answers
+                if a.value
+            ),
+            final=ANSWER_LABELS[AnswerValue(row.final.value)] if row.final else "Not settled",
+            why=(row.final.reason or row.final.note) if row.final else "",
+        )
+        for row in rows
+        if row.flagged
     )
 
 

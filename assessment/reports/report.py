@@ -45,6 +45,7 @@ SUMMARY = ("summary", "Executive summary")
 GRID = ("grid", "Phase and level grid")
 CHARTS = ("charts", "Levels and scores at a glance")
 PROGRESS = ("progress", "Progress since {label}")
+DISAGREEMENTS = ("disagreements", "Where the team disagreed")
 ROLES = ("roles", "Role gaps")
 ROADMAP = ("roadmap", "Roadmap")
 METHOD = ("method", "How this was scored")
@@ -333,17 +334,41 @@ class ReportContext:
     appendix: tuple[AppendixPhase, ...]
     progress: ProgressView | None
     sections: tuple[Section, ...]
+    # None for an assessment answered by one person; otherwise the flagged questions (maybe none).
+    disagreements: tuple[Disagreement, ...] | None = None
 
     @property
     def section_titles(self) -> dict[str, str]:
         return {section.anchor: section.title for section in self.sections}
 
 
+@dataclass(frozen=True)
+class TeamAnswer:
+    who: str  # "Respondent 2 (Data scientist)", or the person's name when the lead chose so
+    answer: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A question the team's answers split on, and how the lead settled it."""
+
+    code: str
+    statement: str
+    answers: tuple[TeamAnswer, ...]
+    final: str
+    why: str
+
+
 # --- building ---------------------------------------------------------------------------------
 
 
 def build_report(
-    bank: Bank, result: Result, cover: Cover, previous: Previous | None = None
+    bank: Bank,
+    result: Result,
+    cover: Cover,
+    previous: Previous | None = None,
+    disagreements: tuple[Disagreement, ...] | None = None,
 ) -> ReportContext:
     """The whole report for `result` (scored against `bank`), ready for a template."""
     view = result_view(bank, result)
@@ -352,6 +377,8 @@ def build_report(
     sections = [Section(*SUMMARY), Section(*GRID), Section(*CHARTS)]
     if progress is not None:
         sections.append(Section(PROGRESS[0], progress.title))
+    if disagreements is not None:
+        sections.append(Section(*DISAGREEMENTS))
     sections += [Section(*ROLES), Section(*ROADMAP), Section(*METHOD), Section(*APPENDIX)]
 
     title = REPORT_TITLE + (f": {cover.team}, {cover.label}" if cover.team else f": {cover.label}")
@@ -376,6 +403,7 @@ def build_report(
         appendix=_appendix(bank, result),
         progress=progress,
         sections=tuple(sections),
+        disagreements=disagreements,
     )
 
 

@@ -195,3 +195,53 @@ def test_the_consensus_page_runs_a_constant_number_of_queries(
         answer(client_for(user), a, "design", {"DES-0-01": "1", "DES-0-02": "0"})
     with django_assert_max_num_queries(10):
         assert team["alice"].get(f"/assessments/{a.pk}/consensus/").status_code == 200
+
+
+def test_the_report_lists_where_the_team_disagreed_anonymously_by_default(team, mlops_bank):
+    import io
+
+    from pypdf import PdfReader
+
+    a = team["assessment"]
+    bank = mlops_bank.bank()
+    answer(team["carol"], a, "design", {"DES-0-01": {"value": "0", "note": "no KPI baseline"}})
+    answer(team["alice"], a, "design", {"DES-0-01": "1"})
+    answer(team["dave"], a, "development", {"DEV-0-01": "1"})
+    services.final_answers_save(
+        assessment=a,
+        changes={q.code: services.AnswerData(value="1") for q in bank.questions}
+        | {"DES-0-01": services.AnswerData(value="0.5", note="baseline exists for one model")},
+        by=team["users"][0],
+    )
+    team["alice"].post(f"/assessments/{a.pk}/submit/")
+    page = team["alice"].get(f"/assessments/{a.pk}/report/")
+    flagged = page.context["report"].disagreements
+    assert [d.code for d in flagged] == ["DES-0-01"]
+    assert [(x.who, x.answer, x.note) for x in flagged[0].answers] == [
+        ("Respondent 1 (lead)", "Automated", ""),
+        ("Respondent 2 (Data scientist)", "Not in place", "no KPI baseline"),
+    ]
+    assert (flagged[0].final, flagged[0].why) == ("Done manually", "baseline exists for one model")
+    pdf = PdfReader(io.BytesIO(team["alice"].get(f"/assessments/{a.pk}/report.pdf").content))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Where the team disagreed" in text
+    assert "Respondent 2 (Data scientist)" in text
+    # The cover lists who took part; answers are never attributed to a name.
+    assert "carol (Data scientist)" not in text
+
+
+def test_the_lead_may_name_respondents_in_the_report(team, mlops_bank):
+    a = team["assessment"]
+    team["alice"].post(f"/assessments/{a.pk}/respondents/", {"naming": "named"})
+    a.refresh_from_db()
+    assert a.name_respondents is True
+    answer(team["carol"], a, "design", {"DES-0-01": "0"})
+    answer(team["alice"], a, "design", {"DES-0-01": "1"})
+    services.final_answers_save(
+        assessment=a,
+        changes={q.code: services.AnswerData(value="1") for q in mlops_bank.bank().questions},
+        by=team["users"][0],
+    )
+    team["alice"].post(f"/assessments/{a.pk}/submit/")
+    flagged = team["alice"].get(f"/assessments/{a.pk}/report/").context["report"].disagreements
+    assert [x.who for x in flagged[0].answers] == ["alice (lead)", "carol (Data scientist)"]
