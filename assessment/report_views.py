@@ -161,12 +161,21 @@ def assessment_pdf_key(assessment: Assessment) -> PdfKey:
     """The cache key of an assessment's PDF: its result version, the layout version and the
     previous assessment it is compared with (whose own resubmission changes the PDF too)."""
     previous = previous_submitted_assessment(assessment)
-    compared = f"{previous.pk}.{previous.result_version}" if previous is not None else "none"
+    compared = _submission(previous) if previous is not None else "none"
     return PdfKey(
         assessment_id=assessment.pk,
         result_version=assessment.result_version,
-        variant=f"layout={REPORT_LAYOUT_VERSION};previous={compared}",
+        # The submission's time as well as its number: ids and versions repeat when a database
+        # is recreated beside an existing MEDIA_ROOT, and a stale PDF must never be served.
+        variant=(
+            f"layout={REPORT_LAYOUT_VERSION};this={_submission(assessment)};previous={compared}"
+        ),
     )
+
+
+def _submission(assessment: Assessment) -> str:
+    submitted = assessment.submitted_at.isoformat() if assessment.submitted_at else "never"
+    return f"{assessment.pk}.{assessment.result_version}@{submitted}"
 
 
 def assessment_report_pdf_bytes(assessment: Assessment) -> bytes:

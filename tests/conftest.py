@@ -7,13 +7,15 @@ from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactor
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_and_static_files():
+def _plain_http_and_static_files(tmp_path_factory):
     """Tests talk plain HTTP and never run collectstatic; everything else stays as in production
     (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it."""
     from django.test import override_settings
 
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
+        # Rendered PDFs and exports go to a throw-away folder, never the project's media/.
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         SECURE_SSL_REDIRECT=False,
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
         | {"staticfiles": static},
