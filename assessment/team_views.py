@@ -10,8 +10,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from assessment import selectors
+from assessment.banks.mapping import continued_codes
 from assessment.models import Assessment
-from assessment.reports.compare import AnswerChange, Comparison, compare_results
+from assessment.reports.compare import (
+    AnswerChange,
+    Comparison,
+    compare_results,
+    question_codes,
+)
 from assessment.reports.context import ANSWER_LABELS
 from assessment.reports.trend import TrendPoint, level_trend_chart, percent_trend_chart
 from assessment.scoring.results import Result
@@ -82,7 +88,9 @@ def team_compare(request: HttpRequest, team_id: int) -> HttpResponse:
         before, after = after, before
     bank = after.bank.bank()
     after_result = Result.from_dict(after.result)
-    comparison = compare_results(Result.from_dict(before.result), after_result)
+    before_result = Result.from_dict(before.result)
+    continued = continued_codes(bank, question_codes(before_result))
+    comparison = compare_results(before_result, after_result, continued)
     names = {p.code: p.name for p in bank.phases}
     return render(
         request,

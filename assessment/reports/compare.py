@@ -14,6 +14,7 @@ the caller (the report joins them with the bank's words).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assessment.scoring.results import AnswerTrace, Result
@@ -119,8 +120,14 @@ class Comparison:
         )
 
 
-def compare_results(previous: Result, current: Result) -> Comparison:
-    """What changed from `previous` to `current` (two results of one team, oldest first)."""
+def compare_results(
+    previous: Result, current: Result, continued: Mapping[str, str] | None = None
+) -> Comparison:
+    """What changed from `previous` to `current` (two results of one team, oldest first).
+
+    `continued` maps a current question code to the earlier code it continues (from the bank's
+    `replaces:`; see `assessment.banks.mapping.continued_codes`), so a renamed question is
+    compared with its predecessor instead of being listed as removed and added."""
     before_phases = {phase.code: phase for phase in previous.phases}
     phases: list[LevelChange] = []
     cells: list[CellChange] = []
@@ -144,7 +151,8 @@ def compare_results(previous: Result, current: Result) -> Comparison:
                     )
                 )
 
-    before_traces = _traces(previous)
+    renamed = {old: new for new, old in (continued or {}).items() if old != new}
+    before_traces = {renamed.get(code, code): trace for code, trace in _traces(previous).items()}
     after_traces = _traces(current)
     improved: list[AnswerChange] = []
     regressed: list[AnswerChange] = []
@@ -192,3 +200,8 @@ def _traces(result: Result) -> dict[str, AnswerTrace]:
         for cell in phase.cells
         for trace in cell.answers
     }
+
+
+def question_codes(result: Result) -> set[str]:
+    """Every question code a result was scored on, answered or not."""
+    return set(_traces(result))

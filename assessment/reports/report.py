@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assessment.banks.mapping import continued_codes
 from assessment.reports import charts
 from assessment.reports.compare import (
     DOWN,
@@ -22,6 +23,7 @@ from assessment.reports.compare import (
     Comparison,
     LevelChange,
     compare_results,
+    question_codes,
 )
 from assessment.reports.context import (
     ANSWER_LABELS,
@@ -806,7 +808,8 @@ def _appendix(bank: Bank, result: Result) -> tuple[AppendixPhase, ...]:
 
 
 def _progress(bank: Bank, previous: Previous, result: Result) -> ProgressView:
-    comparison = compare_results(previous.result, result)
+    continued = continued_codes(bank, question_codes(previous.result))
+    comparison = compare_results(previous.result, result, continued)
     names = {phase.code: phase.name for phase in bank.phases}
 
     def level_name(level: int) -> str:

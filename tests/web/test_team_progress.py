@@ -87,3 +87,48 @@ def test_another_organisation_cannot_compare(client, two_quarters, bob, globex_t
     # Nor by pointing its own team at another organisation's assessments.
     url = f"/teams/{globex_team.pk}/compare/?before={q3.pk}&after={q4.pk}"
     assert client.get(url).status_code == 404
+
+
+def test_comparing_across_bank_versions_follows_renamed_questions(
+    alice_client, two_quarters, alice, tmp_path
+):
+    """Bank 1.1 renames DES-0-01 to DES-0-07; Q1 2027 on it compares with Q4 on 1.0."""
+    import io
+
+    import yaml
+    from django.core.management import call_command
+
+    from assessment.banks.loader import BUNDLED_BANKS_DIR
+    from assessment.models import QuestionBank
+
+    _, q4 = two_quarters
+    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
+    data["version"] = "1.1"
+    renamed = next(q for q in data["questions"] if q["code"] == "DES-0-01")
+    renamed["code"] = "DES-0-07"
+    renamed["replaces"] = ["DES-0-01"]
+    path = tmp_path / "mlops-maturity" / "1.1.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    call_command("load_question_bank", str(path), stdout=io.StringIO())
+    q1 = services.assessment_start(
+        team=q4.team,
+        bank=QuestionBank.objects.get(version="1.1"),
+        label="2027 Q1",
+        targets={},
+        by=alice,
+        copy_from=q4,
+    )
+    # The renamed question drops from "automated" to "done manually".
+    alice_client.post(
+        f"/assessments/{q1.pk}/phases/design/",
+        phase_post_data(q1, "design", {"DES-0-07": "0.5"}, seen={"DES-0-07-value": "1"}),
+    )
+    alice_client.post(f"/assessments/{q1.pk}/submit/")
+    response = alice_client.get(f"/teams/{q4.team.pk}/compare/?before={q4.pk}&after={q1.pk}")
+    comparison = response.context["comparison"]
+    assert comparison.same_bank is False
+    assert [c.code for c in comparison.regressed] == ["DES-0-07"]
+    assert comparison.only_before == ()
+    assert comparison.only_after == ()
+    assert response.context["stayed"] == 53
