@@ -215,31 +215,13 @@ def answers_save(
 ) -> int:
     """Write only the answers that changed, so two people editing different questions of one
     assessment at the same moment both keep theirs. Returns how many were written."""
-    if not changes:
-        return 0
-    rows = [
-        Answer(
-            respondent=respondent,
-            question_code=code,
-            value=data.value,
-            evidence=data.evidence,
-            note=data.note,
-            reason=data.reason if data.value == AnswerChoice.NOT_APPLICABLE else "",
-            updated_by=by,
-        )
-        for code, data in changes.items()
-    ]
-    with transaction.atomic():
-        # Holding the assessment row makes a concurrent submit wait, so nothing lands after it.
-        _lock_draft(assessment)
-        # One statement, an upsert on (respondent, code): no read-modify-write race.
-        Answer.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["respondent", "question_code"],
-            update_fields=["value", "evidence", "note", "reason", "updated_at", "updated_by"],
-        )
-    return len(rows)
+    return _answers_upsert(
+        assessment,
+        Answer,
+        changes,
+        owner={"respondent": respondent},
+        writer={"updated_by": by},
+    )
 
 
 def assessment_input(assessment: Assessment, answers: list[Answer]) -> AssessmentInput:
@@ -330,27 +312,47 @@ def final_answers_save(
     *, assessment: Assessment, changes: dict[str, AnswerData], by: AbstractBaseUser
 ) -> int:
     """The lead's settled answers; respondents' own answers are never touched."""
+    return _answers_upsert(
+        assessment,
+        FinalAnswer,
+        changes,
+        owner={"assessment": assessment},
+        writer={"decided_by": by},
+    )
+
+
+def _answers_upsert(
+    assessment: Assessment,
+    model: type[Answer] | type[FinalAnswer],
+    changes: dict[str, AnswerData],
+    *,
+    owner: dict[str, object],
+    writer: dict[str, object],
+) -> int:
+    """Write whole answers by question code, for one owner (a respondent, or the assessment's
+    final answers). One upsert statement: no read-modify-write race between two savers."""
     if not changes:
         return 0
     rows = [
-        FinalAnswer(
-            assessment=assessment,
+        model(
+            **owner,
+            **writer,
             question_code=code,
             value=data.value,
             evidence=data.evidence,
             note=data.note,
             reason=data.reason if data.value == AnswerChoice.NOT_APPLICABLE else "",
-            decided_by=by,
         )
         for code, data in changes.items()
     ]
     with transaction.atomic():
+        # Holding the assessment row makes a concurrent submit wait, so nothing lands after it.
         _lock_draft(assessment)
-        FinalAnswer.objects.bulk_create(
+        model.objects.bulk_create(
             rows,
             update_conflicts=True,
-            unique_fields=["assessment", "question_code"],
-            update_fields=["value", "evidence", "note", "reason", "decided_by", "updated_at"],
+            unique_fields=[*owner, "question_code"],
+            update_fields=["value", "evidence", "note", "reason", "updated_at", *writer],
         )
     return len(rows)
 

@@ -40,3 +40,26 @@ def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
             phase_post_data(assessment, phase.code, answers),
         )
         assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def load_bank_with_renamed_question(folder, *, old: str = "DES-0-01", new: str = "DES-0-07"):
+    """Publish mlops-maturity 1.1, identical to 1.0 but for one question renamed from `old` to
+    `new` (declaring `replaces: [old]`), and return it."""
+    import io
+
+    import yaml
+    from django.core.management import call_command
+
+    from assessment.banks.loader import BUNDLED_BANKS_DIR
+    from assessment.models import QuestionBank
+
+    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
+    data["version"] = "1.1"
+    renamed = next(q for q in data["questions"] if q["code"] == old)
+    renamed["code"] = new
+    renamed["replaces"] = [old]
+    path = folder / "mlops-maturity" / "1.1.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    call_command("load_question_bank", str(path), stdout=io.StringIO())
+    return QuestionBank.objects.get(slug="mlops-maturity", version="1.1")

@@ -11,7 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment import services
 from assessment.models import Answer, Assessment
-from tests.web.helpers import answer_everything, phase_post_data
+from tests.web.helpers import (
+    answer_everything,
+    load_bank_with_renamed_question,
+    phase_post_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -214,24 +218,13 @@ def test_answers_follow_renamed_questions_into_a_new_bank_version(
     alice, submitted, acme_team, tmp_path
 ):
     """Bank 1.1 renames DES-0-01 to DES-0-07 (declaring `replaces`); its answer follows."""
-    import yaml
-    from django.core.management import call_command
-
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
-    from assessment.models import QuestionBank
-
-    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
-    data["version"] = "1.1"
-    renamed = next(q for q in data["questions"] if q["code"] == "DES-0-01")
-    renamed["code"] = "DES-0-07"
-    renamed["replaces"] = ["DES-0-01"]
-    path = tmp_path / "mlops-maturity" / "1.1.yaml"
-    path.parent.mkdir()
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    call_command("load_question_bank", str(path), stdout=io.StringIO())
-    newer = QuestionBank.objects.get(version="1.1")
     following = services.assessment_start(
-        team=acme_team, bank=newer, label="2027 Q1", targets={}, by=alice, copy_from=submitted
+        team=acme_team,
+        bank=load_bank_with_renamed_question(tmp_path),
+        label="2027 Q1",
+        targets={},
+        by=alice,
+        copy_from=submitted,
     )
     copied = dict(
         Answer.objects.filter(respondent__assessment=following).values_list(

@@ -6,7 +6,11 @@ import pytest
 
 from assessment import services
 from assessment.models import Assessment
-from tests.web.helpers import answer_everything, phase_post_data
+from tests.web.helpers import (
+    answer_everything,
+    load_bank_with_renamed_question,
+    phase_post_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,27 +97,10 @@ def test_comparing_across_bank_versions_follows_renamed_questions(
     alice_client, two_quarters, alice, tmp_path
 ):
     """Bank 1.1 renames DES-0-01 to DES-0-07; Q1 2027 on it compares with Q4 on 1.0."""
-    import io
-
-    import yaml
-    from django.core.management import call_command
-
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
-    from assessment.models import QuestionBank
-
     _, q4 = two_quarters
-    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
-    data["version"] = "1.1"
-    renamed = next(q for q in data["questions"] if q["code"] == "DES-0-01")
-    renamed["code"] = "DES-0-07"
-    renamed["replaces"] = ["DES-0-01"]
-    path = tmp_path / "mlops-maturity" / "1.1.yaml"
-    path.parent.mkdir()
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    call_command("load_question_bank", str(path), stdout=io.StringIO())
     q1 = services.assessment_start(
         team=q4.team,
-        bank=QuestionBank.objects.get(version="1.1"),
+        bank=load_bank_with_renamed_question(tmp_path),
         label="2027 Q1",
         targets={},
         by=alice,
