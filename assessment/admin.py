@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from assessment.models import QuestionBank
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    ExportJob,
+    FinalAnswer,
+    QuestionBank,
+    Respondent,
+    TeamStanding,
+)
 
 
 @admin.register(QuestionBank)
@@ -28,3 +37,65 @@ class QuestionBankAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the application writes through its services: visible here, never edited here,
+    so the audit trail and frozen results stay trustworthy."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class RespondentInline(admin.TabularInline):
+    model = Respondent
+    extra = 0
+    fields = ["user", "is_lead", "role", "phases"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["label", "team", "status", "bank", "created_at", "submitted_at"]
+    list_filter = ["status", "team__organization"]
+    search_fields = ["label", "team__name", "team__organization__name"]
+    inlines = [RespondentInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ["question_code", "value", "respondent", "updated_at"]
+    list_filter = ["value"]
+    search_fields = ["question_code", "respondent__user__username"]
+
+
+@admin.register(FinalAnswer)
+class FinalAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["question_code", "value", "assessment", "decided_by", "updated_at"]
+    search_fields = ["question_code"]
+
+
+@admin.register(AssessmentEvent)
+class AssessmentEventAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "kind", "user", "at", "detail"]
+    list_filter = ["kind"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "status", "done_steps", "total_steps", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(TeamStanding)
+class TeamStandingAdmin(ReadOnlyAdmin):
+    list_display = ["team", "trend"]
+
+
+@admin.register(Respondent)
+class RespondentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "assessment", "is_lead", "role"]

@@ -91,3 +91,20 @@ def test_the_home_page_never_shows_another_organisation(alice_client, acme_team,
     body = alice_client.get("/").content.decode()
     assert "Globex" not in body
     assert "Search ranking" not in body
+
+
+def test_every_model_has_an_admin_page(client):
+    from django.apps import apps
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    ours = [
+        model for app in ("core", "assessment") for model in apps.get_app_config(app).get_models()
+    ]
+    assert [m.__name__ for m in ours if not admin.site.is_registered(m)] == []
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for model in ours:
+        meta = model._meta
+        url = f"/admin/{meta.app_label}/{meta.model_name}/"
+        assert client.get(url).status_code == 200, url
