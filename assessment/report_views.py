@@ -7,6 +7,8 @@ database and hand plain data to the pure builder. The read helpers are public be
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +34,7 @@ from assessment.scoring.types import AnswerValue, Bank
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "2"  # 2: "Where the team disagreed"
+REPORT_LAYOUT_VERSION = "3"  # 2: "Where the team disagreed"; 3: the trend chart
 
 
 @require_GET
@@ -115,6 +117,21 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         if previous is not None
         else None,
         team_disagreements(assessment, bank),
+        tuple(selectors.trend_points(team_history(assessment))),
+    )
+
+
+def team_history(assessment: Assessment) -> list[Assessment]:
+    """The team's submitted assessments up to and including this one, oldest first."""
+    return list(
+        Assessment.objects.filter(
+            team_id=assessment.team_id,
+            status=AssessmentStatus.SUBMITTED,
+            created_at__lte=assessment.created_at,
+        )
+        .exclude(summary=None)
+        .order_by("created_at", "pk")
+        .only("id", "label", "summary", "result_version", "submitted_at")
     )
 
 
@@ -162,13 +179,16 @@ def assessment_pdf_key(assessment: Assessment) -> PdfKey:
     previous assessment it is compared with (whose own resubmission changes the PDF too)."""
     previous = previous_submitted_assessment(assessment)
     compared = _submission(previous) if previous is not None else "none"
+    # The trend chart shows every earlier submission: any resubmission among them changes it.
+    history = ",".join(_submission(a) for a in team_history(assessment))
     return PdfKey(
         assessment_id=assessment.pk,
         result_version=assessment.result_version,
         # The submission's time as well as its number: ids and versions repeat when a database
         # is recreated beside an existing MEDIA_ROOT, and a stale PDF must never be served.
         variant=(
-            f"layout={REPORT_LAYOUT_VERSION};this={_submission(assessment)};previous={compared}"
+            f"layout={REPORT_LAYOUT_VERSION};this={_submission(assessment)};previous={compared};"
+            f"history={hashlib.sha256(history.encode()).hexdigest()[:16]}"
         ),
     )
 

@@ -17,6 +17,7 @@ from assessment.models import (
     QuestionBank,
     Respondent,
 )
+from assessment.reports.trend import TrendPoint
 from assessment.scoring.types import Bank, Question
 from core.models import Membership, Organization, Team
 from core.selectors import AnyUser, membership_in
@@ -286,3 +287,18 @@ def respondent_of(assessment: Assessment, respondent_id: int) -> Respondent:
         )
     except Respondent.DoesNotExist:
         raise Http404 from None
+
+
+def trend_points(assessments: list[Assessment]) -> list[TrendPoint]:
+    return [
+        TrendPoint(
+            label=a.label,
+            overall=a.summary["overall"],
+            phases={
+                code: (phase["level"], phase["percent"])
+                for code, phase in a.summary["phases"].items()
+            },
+        )
+        for a in assessments
+        if a.summary
+    ]

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 
 from assessment import selectors
 from assessment.banks.mapping import continued_codes
-from assessment.models import Assessment
 from assessment.reports.compare import (
     AnswerChange,
     Comparison,
@@ -19,25 +18,10 @@ from assessment.reports.compare import (
     question_codes,
 )
 from assessment.reports.context import ANSWER_LABELS
-from assessment.reports.trend import TrendPoint, level_trend_chart, percent_trend_chart
+from assessment.reports.trend import level_trend_chart, percent_trend_chart
 from assessment.scoring.results import Result
 from assessment.scoring.types import AnswerValue, Bank
 from core import selectors as core_selectors
-
-
-def trend_points(assessments: list[Assessment]) -> list[TrendPoint]:
-    return [
-        TrendPoint(
-            label=a.label,
-            overall=a.summary["overall"],
-            phases={
-                code: (phase["level"], phase["percent"])
-                for code, phase in a.summary["phases"].items()
-            },
-        )
-        for a in assessments
-        if a.summary
-    ]
 
 
 @require_GET
@@ -47,7 +31,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
     bank = selectors.newest_bank() if submitted else None
     charts = None
     if bank is not None:
-        points = trend_points(submitted)
+        points = selectors.trend_points(submitted)
         phases = [(p.code, p.name) for p in bank.phases]
         levels = [(lv.number, lv.name) for lv in bank.levels]
         # Built here from escaped text only (see charts.py), so safe to insert as markup.

@@ -32,12 +32,14 @@ from assessment.reports.context import (
     ResultView,
     result_view,
 )
+from assessment.reports.trend import TrendPoint, level_trend_chart
 from assessment.scoring.engine import GAP_FOR_ACTION, LOW_CONFIDENCE_NA_SHARE, level_label
 from assessment.scoring.results import CONTRIBUTOR_WEIGHT, OWNER_WEIGHT, Result, RoleAction
 from assessment.scoring.types import AnswerValue, Bank, Presence
 
 REPORT_TITLE = "MLOps maturity report"
 LANGUAGE = "en"
+MIN_TREND_POINTS = 3  # two assessments are a comparison, not yet a trend
 TOP_ACTIONS = 5  # the executive summary lists at most this many actions
 NOT_ANSWERED = "Not answered"
 NBSP = "\u00a0"
@@ -338,6 +340,9 @@ class ReportContext:
     sections: tuple[Section, ...]
     # None for an assessment answered by one person; otherwise the flagged questions (maybe none).
     disagreements: tuple[Disagreement, ...] | None = None
+    # The team's levels over its submitted assessments (the same chart as the team page); ""
+    # with fewer than three, where the progress table says it all.
+    trend_chart: str = ""
 
     @property
     def section_titles(self) -> dict[str, str]:
@@ -371,6 +376,7 @@ def build_report(
     cover: Cover,
     previous: Previous | None = None,
     disagreements: tuple[Disagreement, ...] | None = None,
+    history: tuple[TrendPoint, ...] = (),
 ) -> ReportContext:
     """The whole report for `result` (scored against `bank`), ready for a template."""
     view = result_view(bank, result)
@@ -406,6 +412,14 @@ def build_report(
         progress=progress,
         sections=tuple(sections),
         disagreements=disagreements,
+        trend_chart=level_trend_chart(
+            history,
+            [(p.code, p.name) for p in bank.phases],
+            [(lv.number, lv.name) for lv in bank.levels],
+            chart_id="report-trend",
+        )
+        if len(history) >= MIN_TREND_POINTS
+        else "",
     )
 
 

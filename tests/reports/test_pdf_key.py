@@ -27,3 +27,24 @@ def test_a_reused_id_and_version_never_share_a_cached_pdf(alice_client, draft):
         second.result_version,
     )
     assert first != second
+
+
+def test_the_report_draws_the_team_trend_from_the_third_assessment_on(mlops_bank):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assessment.report_views import assessment_report_context
+
+    call_command("load_demo", stdout=StringIO())
+    quarters = {a.label: a for a in Assessment.objects.filter(team__name="Fraud detection")}
+    q2 = assessment_report_context(quarters["2026 Q2"])
+    q3 = assessment_report_context(quarters["2026 Q3"])
+    assert q2.trend_chart == ""  # two points are a comparison, shown as a table
+    assert q3.trend_chart.startswith("<svg")
+    assert "2026 Q1: overall not yet level 0" in q3.trend_chart
+    assert "2026 Q3: overall level 0" in q3.trend_chart
+    # Resubmitting an earlier quarter changes the chart, so the cached PDF must not be reused.
+    before = assessment_pdf_key(quarters["2026 Q3"])
+    Assessment.objects.filter(pk=quarters["2026 Q1"].pk).update(result_version=2)
+    assert assessment_pdf_key(quarters["2026 Q3"]) != before
