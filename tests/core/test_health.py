@@ -30,3 +30,11 @@ def test_it_answers_503_when_the_database_is_unreachable(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "503 database unavailable"
+
+
+def test_health_is_answered_over_plain_http_while_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/login/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/login/"
