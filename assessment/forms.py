@@ -94,11 +94,17 @@ class StartAssessmentForm(forms.Form):
                 self.phase_codes.append(phase.code)
 
     def targets(self) -> dict[str, int]:
-        return {
-            code: int(self.cleaned_data[f"target_{code}"])
-            for code in self.phase_codes
-            if self.cleaned_data.get(f"target_{code}") not in (None, NO_TARGET)
-        }
+        """Targets for the phases and levels of the bank actually chosen (the fields are built
+        from the newest bank, which another choice may not match)."""
+        chosen = self.cleaned_data["bank"].bank()
+        phases = {p.code for p in chosen.phases}
+        levels = {lv.number for lv in chosen.levels}
+        targets = {}
+        for code in self.phase_codes:
+            raw = self.cleaned_data.get(f"target_{code}")
+            if raw not in (None, NO_TARGET) and code in phases and int(raw) in levels:
+                targets[code] = int(raw)
+        return targets
 
 
 class CompositionForm(forms.Form):

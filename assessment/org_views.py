@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,12 +75,16 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
         if membership.role != Role.OWNER:
             raise PermissionDenied(OWNERS_ONLY)
         if form.is_valid():
-            added = core_services.membership_add(
-                organization=organization,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-            )
+            try:
+                added = core_services.membership_add(
+                    organization=organization,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+            except IntegrityError:  # the same invitation, sent twice at once
+                messages.info(request, "That person already belongs to this organisation.")
+                return redirect("organization_members", organization.slug)
             messages.success(
                 request, f"{added.user.get_username()} joined as {added.get_role_display()}."
             )

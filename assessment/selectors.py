@@ -70,8 +70,13 @@ def lead_respondent(assessment: Assessment) -> Respondent:
 
 
 def is_team_assessment(assessment: Assessment) -> bool:
-    """Several respondents answer on their own and the lead settles final answers."""
-    return Respondent.objects.filter(assessment=assessment).count() > 1
+    """Several respondents answer on their own and the lead settles final answers. Once any
+    answer is settled it stays a team assessment, even if respondents leave again, so settled
+    answers are never silently dropped."""
+    return (
+        Respondent.objects.filter(assessment=assessment).count() > 1
+        or FinalAnswer.objects.filter(assessment=assessment).exists()
+    )
 
 
 def final_answers(assessment: Assessment) -> QuerySet[Answer] | QuerySet[FinalAnswer]:

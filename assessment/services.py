@@ -133,7 +133,12 @@ def assessment_start(
             label=label,
             targets=targets,
             created_by=by,
-            composition=dict(copy_from.composition) if copy_from else {},
+            # Only roles the chosen bank knows: a new version may have dropped one.
+            composition={
+                role: presence
+                for role, presence in (copy_from.composition if copy_from else {}).items()
+                if role in {r.code for r in bank.bank().roles}
+            },
         )
         lead = Respondent.objects.create(assessment=assessment, user=by, is_lead=True)
         detail = f"started from {copy_from.label}" if copy_from else ""
@@ -358,7 +363,10 @@ def _answers_upsert(
 
 
 def assessment_set_naming(*, assessment: Assessment, name_respondents: bool) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(name_respondents=name_respondents)
+    with transaction.atomic():
+        locked = _lock_draft(assessment)
+        locked.name_respondents = name_respondents
+        locked.save(update_fields=["name_respondents", "updated_at"])
     assessment.name_respondents = name_respondents
 
 
@@ -379,6 +387,12 @@ def organization_export_start(*, organization: Organization, by: AbstractBaseUse
     """Queue a ZIP export of the organisation; the worker (`db_worker`) builds it."""
     from assessment.tasks import export_organization
 
+    # One export at a time per organisation: a second click joins the one under way.
+    running = ExportJob.objects.filter(
+        organization=organization, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).first()
+    if running is not None:
+        return running
     job = ExportJob.objects.create(organization=organization, requested_by=by)
     # Enqueue only once the job row is committed, so the worker always finds it.
     transaction.on_commit(lambda: export_organization.enqueue(job.pk))
@@ -387,6 +401,9 @@ def organization_export_start(*, organization: Organization, by: AbstractBaseUse
 
 def team_standing_refresh(team_id: int) -> TeamStanding:
     """Recompute a team's dashboard row from its two latest submitted assessments."""
+    # Lock the team first: two submissions of one team at once must not each write a standing
+    # that misses the other.
+    Team.objects.select_for_update().filter(pk=team_id).first()
     latest_two = list(
         Assessment.objects.filter(team_id=team_id, status=AssessmentStatus.SUBMITTED)
         .order_by("-submitted_at", "-pk")

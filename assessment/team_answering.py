@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,10 +41,12 @@ class RespondentForm(forms.Form):
         taken = Respondent.objects.filter(assessment=assessment).values("user_id")
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
+        editors = Membership.objects.filter(organization=assessment.team.organization).exclude(
+            role="viewer"
+        )
         user_field.queryset = (
             get_user_model()
-            .objects.filter(memberships__organization=assessment.team.organization)
-            .exclude(memberships__role="viewer")
+            .objects.filter(pk__in=editors.values("user_id"))
             .exclude(pk__in=taken)
             .order_by("username")
         )
@@ -76,13 +79,17 @@ def assessment_respondents(request: HttpRequest, assessment_id: int) -> HttpResp
             messages.success(request, "Saved how the report shows respondents.")
             return redirect("assessment_respondents", assessment.pk)
         if form.is_valid():
-            respondent = services.respondent_add(
-                assessment=assessment,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-                phases=form.cleaned_data["phases"],
-                by=request.user,
-            )
+            try:
+                respondent = services.respondent_add(
+                    assessment=assessment,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    phases=form.cleaned_data["phases"],
+                    by=request.user,
+                )
+            except IntegrityError:  # the same invitation, sent twice at once
+                messages.info(request, "That person already answers this assessment.")
+                return redirect("assessment_respondents", assessment.pk)
             messages.success(
                 request,
                 f"{respondent.user.get_username()} now answers on their own; you settle the "
@@ -176,14 +183,15 @@ class ConsensusForm(forms.Form):
         return cleaned
 
     def changes(self) -> dict[str, AnswerData]:
-        """Settled answers that differ from what is saved (a shown suggestion counts as new)."""
+        """What to settle: every answer the lead changed on this page, and the untouched
+        suggestions of questions still unsettled. An untouched row that someone else settled
+        since the page was shown is left as they settled it."""
         changed = {name.rsplit("-", 1)[0] for name in self.changed_data}
         result = {}
         for row in self.rows:
             code = row.question.code
             value = self.cleaned_data.get(f"{code}-final") or ""
-            saved = row.final.value if row.final else ""
-            if not value or (code not in changed and value == saved):
+            if not value or (code not in changed and row.final is not None):
                 continue
             why = self.cleaned_data.get(f"{code}-why", "").strip()
             is_na = value == AnswerChoice.NOT_APPLICABLE

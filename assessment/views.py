@@ -73,9 +73,12 @@ def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment, _ = _writable(request, assessment_id)
+    assessment, membership = _writable(request, assessment_id)
     if refused := _refuse_if_submitted(request, assessment):
         return refused
+    # The composition is scored: in a team assessment it is the lead's to set.
+    if selectors.is_team_assessment(assessment) and not leads(assessment, request.user, membership):
+        raise PermissionDenied(LEAD_ONLY)
     bank = assessment.bank.bank()
     form = CompositionForm(request.POST or None, bank=bank, initial=assessment.composition)
     if request.method == "POST" and form.is_valid():
@@ -275,6 +278,10 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     except services.AssessmentLocked as error:
         messages.error(request, str(error))
         return redirect("assessment_result", assessment.pk)
+    except ValueError as error:
+        # Stored data the bank cannot score (say, a target for a phase it lacks): say so.
+        messages.error(request, f"This assessment cannot be scored as it stands: {error}")
+        return redirect("assessment_review", assessment.pk)
     messages.success(request, "Submitted. The answers are now frozen and the result is stored.")
     return redirect("assessment_result", assessment.pk)
 

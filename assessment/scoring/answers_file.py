@@ -87,7 +87,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
             data = json.loads(text, object_pairs_hook=_json_object(duplicates))
         else:
             data = yaml.load(text, Loader=_loader(duplicates))  # noqa: S506 - a SafeLoader subclass
-    except (ValueError, yaml.YAMLError) as error:
+    except (ValueError, RecursionError, yaml.YAMLError) as error:
         file_format = "JSON" if suffix == ".json" else "YAML"
         problem = INVALID_SYNTAX.format(path=path, format=file_format, reason=_one_line(error))
         raise AnswersFileError([problem]) from error
@@ -284,9 +284,17 @@ def _text(raw: object, where: str, problems: list[str]) -> str:
     return raw
 
 
+SHOWN_LENGTH = 80
+
+
 def _show(value: object) -> str:
-    """A value as the consultant would write it in JSON: 2, "yes", true, null."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A value as the consultant would write it in JSON: 2, "yes", true, null; cut short, so a
+    huge or self-referencing value cannot flood the message."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):  # a YAML structure that contains itself
+        shown = f"a {type(value).__name__} that contains itself"
+    return shown if len(shown) <= SHOWN_LENGTH else shown[: SHOWN_LENGTH - 1] + "…"
 
 
 def _one_line(error: Exception) -> str:
@@ -309,6 +317,16 @@ def _loader(duplicates: list[Any]) -> type[yaml.SafeLoader]:
     """A SafeLoader that notes repeated keys, which PyYAML would otherwise silently overwrite."""
 
     class DuplicateNotingLoader(yaml.SafeLoader):
+        # Anchors and aliases let a few bytes expand into gigabytes ("billion laughs"); an
+        # answers file never needs them.
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.YAMLError(
+                    f"aliases (*{event.anchor}) are not allowed in an answers file"
+                )
+            return super().compose_node(parent, index)
+
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[Hashable] = set()
             for key_node, _ in node.value:

@@ -245,3 +245,67 @@ def test_the_lead_may_name_respondents_in_the_report(team, mlops_bank):
     team["alice"].post(f"/assessments/{a.pk}/submit/")
     flagged = team["alice"].get(f"/assessments/{a.pk}/report/").context["report"].disagreements
     assert [x.who for x in flagged[0].answers] == ["alice (lead)", "carol (Data scientist)"]
+
+
+def test_only_the_lead_sets_the_team_composition(team):
+    a = team["assessment"]
+    roles = [r.code for r in a.bank.bank().roles]
+    before = dict(a.composition)
+    response = team["carol"].post(f"/assessments/{a.pk}/team/", dict.fromkeys(roles, "absent"))
+    assert response.status_code == 403
+    a.refresh_from_db()
+    assert a.composition == before
+
+
+def test_settled_answers_stay_scored_when_respondents_leave(team, mlops_bank):
+    a = team["assessment"]
+    services.final_answers_save(
+        assessment=a,
+        changes={q.code: services.AnswerData(value="0.5") for q in mlops_bank.bank().questions},
+        by=team["users"][0],
+    )
+    for respondent in Respondent.objects.filter(assessment=a, is_lead=False):
+        team["alice"].post(f"/assessments/{a.pk}/respondents/{respondent.pk}/remove/")
+    assert Respondent.objects.filter(assessment=a).count() == 1
+    team["alice"].post(f"/assessments/{a.pk}/submit/")
+    a.refresh_from_db()
+    assert a.status == "submitted"
+    assert {v["value"] for v in a.result["input"]["answers"].values()} == {"0.5"}
+
+
+def test_saving_an_old_consensus_page_keeps_what_another_lead_settled_since(team):
+    a = team["assessment"]
+    answer(team["carol"], a, "design", {"DES-0-01": "0"})
+    answer(team["alice"], a, "design", {"DES-0-01": "1"})
+    # Alice's page shows DES-0-01 unsettled with the suggestion 0.5 ...
+    page = team["alice"].get(f"/assessments/{a.pk}/consensus/")
+    assert page.context["form"]["DES-0-01-final"].initial == "0.5"
+    # ... meanwhile an owner settles it at 0 ...
+    services.final_answers_save(
+        assessment=a, changes={"DES-0-01": services.AnswerData(value="0")}, by=team["users"][0]
+    )
+    # ... and Alice saves her page without touching that row.
+    team["alice"].post(
+        f"/assessments/{a.pk}/consensus/",
+        {
+            "DES-0-01-final": "0.5",
+            "initial-DES-0-01-final": "0.5",
+            "DES-0-02-final": "1",
+            "initial-DES-0-02-final": "",
+        },
+    )
+    finals = dict(FinalAnswer.objects.values_list("question_code", "value"))
+    assert finals["DES-0-01"] == "0"
+    assert finals["DES-0-02"] == "1"
+
+
+def test_a_viewer_elsewhere_can_still_be_invited_here(team, draft):
+    from tests.factories import OrganizationFactory
+
+    erin = UserFactory(username="erin")
+    MembershipFactory(user=erin, organization=draft.team.organization, role=Role.MEMBER)
+    MembershipFactory(user=erin, organization=OrganizationFactory(), role=Role.VIEWER)
+    team["alice"].post(
+        f"/assessments/{draft.pk}/respondents/", {"user": erin.pk, "role": "qa_engineer"}
+    )
+    assert Respondent.objects.filter(assessment=draft, user=erin).exists()

@@ -155,6 +155,8 @@ def test_an_invalid_file_lists_every_problem_and_imports_nothing(
         ("notes.txt", b"hello", "use the .json file exported here, or an answers file"),
         ("x.json", b"{not json", "x.json: not valid JSON"),
         ("x.yaml", b"bank: mlops-maturity@7.0\n", "bank: mlops-maturity@7.0 is not loaded"),
+        ("x.yaml", b"bank: &a [*a]\n", "aliases (*a) are not allowed in an answers file"),
+        ("x.json", b"[" * 50_000, "x.json: not valid JSON (maximum recursion depth"),
         ("x.yaml", b"bank: mlops-maturity@1.0\nthreshold: 70\n", "threshold: assessments here"),
         (
             "x.yaml",

@@ -80,3 +80,11 @@ def test_an_unfinished_export_cannot_be_downloaded(alice_client, alice, draft, m
     job = ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
     slug = draft.team.organization.slug
     assert alice_client.get(f"/orgs/{slug}/exports/{job.pk}/download/").status_code == 404
+
+
+def test_a_second_click_joins_the_export_under_way(alice_client, draft, media):
+    slug = draft.team.organization.slug
+    first = alice_client.post(f"/orgs/{slug}/exports/")
+    second = alice_client.post(f"/orgs/{slug}/exports/")
+    assert first["Location"] == second["Location"]
+    assert ExportJob.objects.count() == 1
