@@ -77,6 +77,9 @@ class Assessment(models.Model):
     summary = models.JSONField(null=True, blank=True)
     # Team answering: whether the report names respondents beside their answers (else anonymous).
     name_respondents = models.BooleanField(default=False)
+    # Team answering, frozen at submission: the flagged questions, who answered what, and how
+    # each was settled (see selectors.team_disagreement_records). Null for a solo assessment.
+    team_snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -89,7 +88,7 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         raise ValueError(f"assessment {assessment.pk} has no result to report on")
     previous = previous_submitted_assessment(assessment)
     respondents = [
-        _display_name(r.user)
+        selectors.display_name(r.user)
         for r in Respondent.objects.filter(assessment=assessment)
         .select_related("user")
         .order_by("-is_lead", "created_at", "pk")
@@ -102,7 +101,7 @@ def assessment_report_context(assessment: Assessment) -> ReportContext:
         label=assessment.label,
         date=localdate(assessment.submitted_at) if assessment.submitted_at else None,
         respondents=tuple(respondents),
-        author=_display_name(submitted_by) if submitted_by else team.organization.name,
+        author=selectors.display_name(submitted_by) if submitted_by else team.organization.name,
     )
     bank = assessment.bank.bank()
     return build_report(
@@ -137,40 +136,35 @@ def team_history(assessment: Assessment) -> list[Assessment]:
 
 def team_disagreements(assessment: Assessment, bank: Bank) -> tuple[Disagreement, ...] | None:
     """The flagged questions of a team assessment and how the lead settled them; None for an
-    assessment answered by one person. Respondents are anonymous unless the lead chose names."""
-    if not selectors.is_team_assessment(assessment):
+    assessment answered by one person. Read from the snapshot taken at submission, so a reopened
+    assessment's report keeps showing what was settled then. Anonymous unless the lead chose
+    names."""
+    records = assessment.team_snapshot
+    if records is None:
+        records = selectors.team_disagreement_records(assessment, bank)
+    if records is None:
         return None
-    respondents, rows = selectors.consensus_rows(assessment, bank)
-    role_names = {role.code: role.name for role in bank.roles}
 
-    def who(number: int, respondent: Respondent) -> str:
-        role = role_names.get(respondent.role, "lead" if respondent.is_lead else "")
-        name = (
-            _display_name(respondent.user)
-            if assessment.name_respondents
-            else (f"Respondent {number}")
-        )
-        return f"{name} ({role})" if role else name
+    def who(person: dict) -> str:
+        name = person["name"] if assessment.name_respondents else f"Respondent {person['number']}"
+        return f"{name} ({person['role']})" if person["role"] else name
 
-    labels = {r.pk: who(n, r) for n, r in enumerate(respondents, start=1)}
     return tuple(
         Disagreement(
-            code=row.question.code,
-            statement=row.question.statement,
+            code=record["code"],
+            statement=bank.question(record["code"]).statement,
             answers=tuple(
                 TeamAnswer(
-                    who=labels[a.respondent.pk],
-                    answer=ANSWER_LABELS[AnswerValue(a.value)],
-                    note=a.note,
+                    who=who(person),
+                    answer=ANSWER_LABELS[AnswerValue(person["value"])],
+                    note=person["note"],
                 )
-                for a in row.answers
-                if a.value
+                for person in record["answers"]
             ),
-            final=ANSWER_LABELS[AnswerValue(row.final.value)] if row.final else "Not settled",
-            why=(row.final.reason or row.final.note) if row.final else "",
+            final=ANSWER_LABELS[AnswerValue(record["final"])] if record["final"] else "Not settled",
+            why=record["why"],
         )
-        for row in rows
-        if row.flagged
+        for record in records
     )
 
 
@@ -209,9 +203,3 @@ def assessment_report_pdf_bytes(assessment: Assessment) -> bytes:
 def report_filename(assessment: Assessment) -> str:
     stem = slugify(f"{assessment.team.name} {assessment.label}") or f"assessment-{assessment.pk}"
     return f"mlops-maturity-{stem}.pdf"
-
-
-def _display_name(user: AbstractBaseUser) -> str:
-    """The user's full name ("Dana Okafor"), or the username when no name was given."""
-    get_full_name = getattr(user, "get_full_name", None)
-    return (get_full_name() if get_full_name else "").strip() or user.get_username()

@@ -307,3 +307,40 @@ def trend_points(assessments: list[Assessment]) -> list[TrendPoint]:
         for a in assessments
         if a.summary
     ]
+
+
+def display_name(user: object) -> str:
+    """The user's full name ("Dana Okafor"), or the username when no name was given."""
+    get_full_name = getattr(user, "get_full_name", None)
+    return (get_full_name() if get_full_name else "").strip() or user.get_username()
+
+
+def team_disagreement_records(assessment: Assessment, bank: Bank) -> list[dict] | None:
+    """The flagged questions of a team assessment as plain data (who answered what, the settled
+    answer and why), to snapshot at submission; None for an assessment answered by one person."""
+    if not is_team_assessment(assessment):
+        return None
+    respondents, rows = consensus_rows(assessment, bank)
+    role_names = {role.code: role.name for role in bank.roles}
+    people = {
+        r.pk: {
+            "number": number,
+            "name": display_name(r.user),
+            "role": role_names.get(r.role, "lead" if r.is_lead else ""),
+        }
+        for number, r in enumerate(respondents, start=1)
+    }
+    return [
+        {
+            "code": row.question.code,
+            "answers": [
+                {**people[a.respondent.pk], "value": a.value, "note": a.note}
+                for a in row.answers
+                if a.value
+            ],
+            "final": row.final.value if row.final else None,
+            "why": (row.final.reason or row.final.note) if row.final else "",
+        }
+        for row in rows
+        if row.flagged
+    ]

@@ -261,6 +261,7 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result
         locked.submitted_by = by
         locked.result = result.to_dict()
         locked.summary = result_summary(locked.result)
+        locked.team_snapshot = selectors.team_disagreement_records(locked, bank)
         locked.engine_version = result.engine_version
         locked.result_version += 1
         locked.save()
@@ -378,7 +379,8 @@ def _lock_draft(assessment: Assessment) -> Assessment:
 
 
 def _refresh(assessment: Assessment, locked: Assessment) -> None:
-    for field in ("status", "submitted_at", "submitted_by", "result", "summary", "engine_version"):
+    fields = ("status", "submitted_at", "submitted_by", "result", "summary", "engine_version")
+    for field in (*fields, "team_snapshot"):
         setattr(assessment, field, getattr(locked, field))
     assessment.result_version = locked.result_version
 

@@ -309,3 +309,24 @@ def test_a_viewer_elsewhere_can_still_be_invited_here(team, draft):
         f"/assessments/{draft.pk}/respondents/", {"user": erin.pk, "role": "qa_engineer"}
     )
     assert Respondent.objects.filter(assessment=draft, user=erin).exists()
+
+
+def test_a_reopened_assessment_reports_what_was_settled_at_submission(team, mlops_bank):
+    a = team["assessment"]
+    answer(team["carol"], a, "design", {"DES-0-01": "0"})
+    answer(team["alice"], a, "design", {"DES-0-01": "1"})
+    services.final_answers_save(
+        assessment=a,
+        changes={q.code: services.AnswerData(value="1") for q in mlops_bank.bank().questions},
+        by=team["users"][0],
+    )
+    team["alice"].post(f"/assessments/{a.pk}/submit/")
+    team["alice"].post(f"/assessments/{a.pk}/reopen/")
+    # After reopening, Carol comes round to the lead's view: no disagreement any more, live.
+    answer(team["carol"], a, "design", {"DES-0-01": "1"})
+    a.refresh_from_db()
+    assert a.status == "draft"
+    flagged = team["alice"].get(f"/assessments/{a.pk}/report/").context["report"].disagreements
+    assert [(d.code, [x.answer for x in d.answers]) for d in flagged] == [
+        ("DES-0-01", ["Automated", "Not in place"])
+    ]
