@@ -167,6 +167,7 @@ class ConsensusForm(forms.Form):
                 max_length=REASON_MAX_LENGTH,
                 required=False,
                 label=f"Why (for {code})",
+                widget=forms.TextInput(attrs={"placeholder": "Why this answer"}),
                 initial=(final.reason or final.note) if final else "",
                 show_hidden_initial=True,
             )
