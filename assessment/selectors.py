@@ -23,13 +23,6 @@ from core.models import Membership, Organization, Team
 from core.selectors import AnyUser, membership_in
 
 
-def question_bank(slug: str, version: str) -> QuestionBank:
-    try:
-        return QuestionBank.objects.get(slug=slug, version=version)
-    except QuestionBank.DoesNotExist:
-        raise Http404 from None
-
-
 def latest_question_banks() -> list[QuestionBank]:
     """The newest version of each bank, for choosing what to answer."""
     latest: dict[str, QuestionBank] = {}
@@ -233,22 +226,18 @@ def consensus_rows(
         .select_related("user")
         .order_by("-is_lead", "created_at", "pk")
     )
+    # (respondent id, question code) -> (value, note); a missing pair is an unanswered question.
     given = {
-        (a.respondent_id, a.question_code): a
-        for a in Answer.objects.filter(respondent__assessment=assessment).only(
-            "respondent_id", "question_code", "value", "note"
-        )
+        (respondent_id, code): (value, note)
+        for respondent_id, code, value, note in Answer.objects.filter(
+            respondent__assessment=assessment
+        ).values_list("respondent_id", "question_code", "value", "note")
     }
     finals = {f.question_code: f for f in FinalAnswer.objects.filter(assessment=assessment)}
     rows = []
     for question in bank.questions:
         answers = tuple(
-            RespondentAnswer(
-                respondent=r,
-                value=(given.get((r.pk, question.code)) or _NO_ANSWER).value,
-                note=(given.get((r.pk, question.code)) or _NO_ANSWER).note,
-            )
-            for r in respondents
+            RespondentAnswer(r, *given.get((r.pk, question.code), ("", ""))) for r in respondents
         )
         values = [a.value for a in answers if a.value]
         rows.append(
@@ -264,14 +253,6 @@ def consensus_rows(
     # Most disputed first; Python's sort is stable, so ties keep the bank's order.
     rows.sort(key=lambda row: (not row.flagged, -(row.spread or 0.0)))
     return respondents, rows
-
-
-class _NoAnswer:
-    value = ""
-    note = ""
-
-
-_NO_ANSWER = _NoAnswer()
 
 
 def answer_counts(assessment: Assessment) -> dict[int, int]:
