@@ -11,6 +11,7 @@ from assessment.models import (
     Respondent,
     TeamStanding,
 )
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(QuestionBank)
@@ -36,17 +37,6 @@ class QuestionBankAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the application writes through its services: visible here, never edited here,
-    so the audit trail and frozen results stay trustworthy."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

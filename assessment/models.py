@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from assessment.banks.cache import bank_from_content, cached_bank
-from assessment.scoring.types import Bank
+from assessment.scoring.types import AnswerValue, Bank
 
 
 class QuestionBank(models.Model):
@@ -78,7 +78,7 @@ class Assessment(models.Model):
     # Team answering: whether the report names respondents beside their answers (else anonymous).
     name_respondents = models.BooleanField(default=False)
     # Team answering, frozen at submission: the flagged questions, who answered what, and how
-    # each was settled (see selectors.team_disagreement_records). Null for a solo assessment.
+    # each was settled (`TeamSnapshot.to_dict()`). Null for a solo assessment.
     team_snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
@@ -115,12 +115,8 @@ class Respondent(models.Model):
         return f"{self.user} on {self.assessment}"
 
 
-class AnswerChoice(models.TextChoices):
-    NOT_IN_PLACE = "0", "Not in place"
-    MANUAL = "0.5", "Done manually"
-    AUTOMATED = "1", "Automated"
-    NOT_APPLICABLE = "na", "Not applicable"
-    UNKNOWN = "unknown", "Don't know"
+# The stored answer values and their words, from the one vocabulary of answers.
+ANSWER_CHOICES = [(value.value, value.label) for value in AnswerValue]
 
 
 EVIDENCE_MAX_LENGTH = 2000
@@ -134,7 +130,7 @@ class Answer(models.Model):
     respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
     question_code = models.CharField(max_length=20)
     # Blank while only evidence or a note has been typed: kept, but not yet an answer.
-    value = models.CharField(max_length=10, choices=AnswerChoice.choices, blank=True)
+    value = models.CharField(max_length=10, choices=ANSWER_CHOICES, blank=True)
     evidence = models.CharField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
     reason = models.CharField(
@@ -164,7 +160,7 @@ class FinalAnswer(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="final_answers"
     )
     question_code = models.CharField(max_length=20)
-    value = models.CharField(max_length=10, choices=AnswerChoice.choices)
+    value = models.CharField(max_length=10, choices=ANSWER_CHOICES)
     evidence = models.CharField(max_length=EVIDENCE_MAX_LENGTH, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)  # why the lead chose it
     reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
@@ -191,6 +187,10 @@ class AssessmentEvent(models.Model):
         CREATED = "created", "Created"
         SUBMITTED = "submitted", "Submitted"
         REOPENED = "reopened", "Reopened"
+        COMPOSITION_CHANGED = "composition_changed", "Team composition changed"
+        RESPONDENT_ADDED = "respondent_added", "Respondent added"
+        RESPONDENT_REMOVED = "respondent_removed", "Respondent removed"
+        NAMING_CHOSEN = "naming_chosen", "Naming of respondents chosen"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -203,17 +203,6 @@ class AssessmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
-
-
-def result_summary(result: dict) -> dict:
-    """The figures dashboards and trends show, taken from a stored `Result.to_dict()`."""
-    return {
-        "overall": result["overall"]["level"],
-        "phases": {
-            code: {"level": phase["level"], "percent": phase["percent"]}
-            for code, phase in result["phases"].items()
-        },
-    }
 
 
 class TeamStanding(models.Model):

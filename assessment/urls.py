@@ -1,85 +1,121 @@
-from django.urls import include, path
+"""Every page of the product but the home page, health and sign-in (core/urls.py). URL names
+are stable: templates and tests use them."""
 
-from assessment import exchange_views, org_views, team_answering, team_views, views
+from django.urls import path
+
+from assessment.views import consensus, exchange, questionnaire, report, team
+from core.views import members, organizations
 
 urlpatterns = [
-    path("orgs/", org_views.organization_switch, name="organization_switch"),
-    path("orgs/<slug:slug>/", org_views.organization_dashboard, name="organization_detail"),
-    path("orgs/<slug:slug>/members/", org_views.organization_members, name="organization_members"),
+    # Organisations (core/views): the dashboard, members, activity; exports (assessment/views)
+    path("orgs/", organizations.organization_switch, name="organization_switch"),
+    path("orgs/<slug:slug>/", organizations.organization_dashboard, name="organization_detail"),
+    path(
+        "orgs/<slug:slug>/activity/",
+        organizations.organization_activity_log,
+        name="organization_activity",
+    ),
+    path("orgs/<slug:slug>/members/", members.organization_members, name="organization_members"),
+    path(
+        "orgs/<slug:slug>/members/<int:membership_id>/",
+        members.organization_member_update,
+        name="organization_member_update",
+    ),
     path(
         "orgs/<slug:slug>/exports/",
-        org_views.organization_export_start,
+        exchange.organization_export_request,
         name="organization_export_start",
     ),
     path(
         "orgs/<slug:slug>/exports/<int:job_id>/",
-        org_views.organization_export,
+        exchange.organization_export,
         name="organization_export",
     ),
     path(
         "orgs/<slug:slug>/exports/<int:job_id>/download/",
-        org_views.organization_export_download,
+        exchange.organization_export_download,
         name="organization_export_download",
     ),
+    # A team over time
+    path("teams/<int:team_id>/", team.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/compare/", team.team_compare, name="team_compare"),
+    # The questionnaire
     path(
-        "orgs/<slug:slug>/members/<int:membership_id>/",
-        org_views.organization_member_update,
-        name="organization_member_update",
-    ),
-    path("teams/<int:team_id>/", team_views.team_detail, name="team_detail"),
-    path("teams/<int:team_id>/compare/", team_views.team_compare, name="team_compare"),
-    path("teams/<int:team_id>/assessments/new/", views.assessment_start, name="assessment_start"),
-    path(
-        "teams/<int:team_id>/assessments/import/",
-        exchange_views.assessment_import,
-        name="assessment_import",
-    ),
-    path(
-        "assessments/<int:assessment_id>/export.csv",
-        exchange_views.assessment_export_csv,
-        name="assessment_export_csv",
-    ),
-    path(
-        "assessments/<int:assessment_id>/export.json",
-        exchange_views.assessment_export_json,
-        name="assessment_export_json",
+        "teams/<int:team_id>/assessments/new/",
+        questionnaire.assessment_start,
+        name="assessment_start",
     ),
     path(
         "assessments/<int:assessment_id>/team/",
-        views.assessment_composition,
+        questionnaire.assessment_composition,
         name="assessment_composition",
     ),
     path(
         "assessments/<int:assessment_id>/phases/<slug:phase>/",
-        views.assessment_phase,
+        questionnaire.assessment_phase,
         name="assessment_phase",
     ),
     path(
-        "assessments/<int:assessment_id>/review/", views.assessment_review, name="assessment_review"
+        "assessments/<int:assessment_id>/review/",
+        questionnaire.assessment_review,
+        name="assessment_review",
     ),
     path(
-        "assessments/<int:assessment_id>/submit/", views.assessment_submit, name="assessment_submit"
+        "assessments/<int:assessment_id>/submit/",
+        questionnaire.assessment_submit,
+        name="assessment_submit",
     ),
     path(
-        "assessments/<int:assessment_id>/reopen/", views.assessment_reopen, name="assessment_reopen"
+        "assessments/<int:assessment_id>/reopen/",
+        questionnaire.assessment_reopen,
+        name="assessment_reopen",
     ),
     path(
-        "assessments/<int:assessment_id>/result/", views.assessment_result, name="assessment_result"
+        "assessments/<int:assessment_id>/result/",
+        questionnaire.assessment_result,
+        name="assessment_result",
     ),
+    # Answering as a team
     path(
         "assessments/<int:assessment_id>/respondents/",
-        team_answering.assessment_respondents,
+        consensus.assessment_respondents,
         name="assessment_respondents",
     ),
     path(
         "assessments/<int:assessment_id>/respondents/<int:respondent_id>/remove/",
-        team_answering.assessment_respondent_remove,
+        consensus.assessment_respondent_remove,
         name="assessment_respondent_remove",
     ),
     path(
         "assessments/<int:assessment_id>/consensus/",
-        team_answering.assessment_consensus,
+        consensus.assessment_consensus,
         name="assessment_consensus",
     ),
-    path("", include("assessment.report_urls")),
+    # The report
+    path(
+        "assessments/<int:assessment_id>/report/",
+        report.assessment_report,
+        name="assessment_report",
+    ),
+    path(
+        "assessments/<int:assessment_id>/report.pdf",
+        report.assessment_report_pdf,
+        name="assessment_report_pdf",
+    ),
+    # Moving assessments in and out
+    path(
+        "teams/<int:team_id>/assessments/import/",
+        exchange.assessment_import_page,
+        name="assessment_import",
+    ),
+    path(
+        "assessments/<int:assessment_id>/export.csv",
+        exchange.assessment_export_csv,
+        name="assessment_export_csv",
+    ),
+    path(
+        "assessments/<int:assessment_id>/export.json",
+        exchange.assessment_export_json,
+        name="assessment_export_json",
+    ),
 ]

@@ -33,9 +33,9 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from assessment import services  # noqa: E402
 from assessment.banks.loader import BUNDLED_BANKS_DIR  # noqa: E402
 from assessment.models import Assessment, AssessmentStatus, QuestionBank  # noqa: E402
+from assessment.services.standings import team_standing_refresh  # noqa: E402
 from core.models import Membership, Organization, Role, Team  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
@@ -71,7 +71,7 @@ def build() -> tuple[Organization, object]:
         for q in range(ASSESSMENTS_PER_TEAM)
     )
     for team in teams:
-        services.team_standing_refresh(team.pk)
+        team_standing_refresh(team.pk)
     return organization, user
 
 

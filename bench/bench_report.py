@@ -49,9 +49,9 @@ from django.test import Client  # noqa: E402
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR  # noqa: E402
 from assessment.models import QuestionBank  # noqa: E402
-from assessment.report_views import assessment_report_context  # noqa: E402
-from assessment.reports import pdf  # noqa: E402
-from assessment.reports.cache import report_pdf_cache  # noqa: E402
+from assessment.pdf import render as pdf  # noqa: E402
+from assessment.pdf.cache import report_pdf_cache  # noqa: E402
+from assessment.selectors.report import report_context, report_sources  # noqa: E402
 from core.models import Membership, Organization, Role, Team  # noqa: E402
 from tests.reports.helpers import realistic_input, submitted_assessment  # noqa: E402
 
@@ -127,7 +127,7 @@ def main() -> int:
     print(f"assessment: {assessment.team.name}, {assessment.label} (with the previous quarter)")
 
     def full_render():
-        return pdf.report_pdf(assessment_report_context(assessment))
+        return pdf.report_pdf(report_context(report_sources(assessment)))
 
     start = time.perf_counter()
     first = full_render()  # loads and registers the fonts, parses the stylesheet

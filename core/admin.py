@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from core.models import Membership, Organization, Team
+from core.models import Membership, Organization, OrganizationEvent, Team
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the application writes through its services: visible here, never edited here,
+    so the audit trail and frozen results stay trustworthy."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class TeamInline(admin.TabularInline):
@@ -35,3 +47,9 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(OrganizationEvent)
+class OrganizationEventAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "kind", "user", "at", "detail"]
+    list_filter = ["kind"]

@@ -1,12 +1,13 @@
+"""Forms for organisation pages. They validate, reading through selectors; services write."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from core.models import Membership, Organization, Role
+from core import selectors
+from core.models import Organization, Role
 
 NO_SUCH_USER = (
     "Nobody with that username or e-mail address has an account here yet; ask them to get one "
@@ -28,17 +29,11 @@ class MemberInviteForm(forms.Form):
         identifier = cleaned.get("identifier")
         if not identifier:
             return cleaned
-        users = list(
-            get_user_model().objects.filter(
-                Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
-            )[:2]
-        )
-        if len(users) != 1:
-            # Two accounts sharing an e-mail address are as unusable as none.
+        user = selectors.active_user_by_identifier(identifier)
+        if user is None:
             self.add_error("identifier", NO_SUCH_USER)
             return cleaned
-        user = users[0]
-        existing = Membership.objects.filter(user=user, organization=self.organization).first()
+        existing = selectors.existing_membership(user, self.organization)
         if existing is not None:
             self.add_error(
                 "identifier",

@@ -73,3 +73,31 @@ class Membership(models.Model):
     @property
     def can_manage(self) -> bool:
         return self.role in MANAGING_ROLES
+
+    @property
+    def can_manage_members(self) -> bool:
+        """Owners alone decide who belongs to the organisation, and see its activity log."""
+        return self.role == Role.OWNER
+
+
+class OrganizationEvent(models.Model):
+    """Who changed an organisation's membership, and when: its activity log beside the
+    assessments' own events."""
+
+    class Kind(models.TextChoices):
+        MEMBER_ADDED = "member_added", "Member added"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["organization", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from core.models import Membership, Organization, Team
@@ -67,3 +68,39 @@ def team_for_user(user: AnyUser, team_id: int) -> tuple[Team, Membership]:
     except (Team.DoesNotExist, Membership.DoesNotExist):
         raise Http404 from None
     return team, membership
+
+
+def membership_of(organization: Organization, membership_id: int) -> Membership:
+    """One membership of an organisation, by id; 404 when it belongs to another."""
+    try:
+        return Membership.objects.select_related("user").get(
+            pk=membership_id, organization=organization
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def organization_members(organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("user")
+
+
+def active_user_by_identifier(identifier: str) -> AbstractBaseUser | None:
+    """The one active account with this username or e-mail address (case-insensitive); None
+    when there is none, or when two accounts share the address (as unusable as none)."""
+    users = list(
+        get_user_model().objects.filter(
+            Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
+        )[:2]
+    )
+    return users[0] if len(users) == 1 else None
+
+
+def existing_membership(user: AbstractBaseUser, organization: Organization) -> Membership | None:
+    return Membership.objects.filter(user=user, organization=organization).first()
+
+
+def display_name(user: object) -> str:
+    """The user's full name ("Dana Okafor"), or the username when no name was given."""
+    get_full_name = getattr(user, "get_full_name", None)
+    name = (get_full_name() if get_full_name else "").strip()
+    return name or user.get_username()  # type: ignore[attr-defined]

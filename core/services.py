@@ -1,11 +1,12 @@
-"""Writes to organisations and memberships."""
+"""Writes to organisations, teams and memberships. Changes to who belongs are recorded in the
+organisation's activity log (`OrganizationEvent`)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from core.models import Membership, Organization, Role
+from core.models import Membership, Organization, OrganizationEvent, Role, Team
 
 LAST_OWNER = "An organisation needs at least one owner: make someone else owner first."
 
@@ -14,18 +15,50 @@ class LastOwner(Exception):
     pass
 
 
+def organization_ensure(*, slug: str, name: str) -> Organization:
+    """The organisation with this slug, created with `name` when there is none."""
+    organization, _ = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
+    return organization
+
+
+def team_ensure(*, organization: Organization, name: str, description: str = "") -> Team:
+    """The organisation's team of this name, created when there is none."""
+    team, _ = Team.objects.get_or_create(
+        organization=organization, name=name, defaults={"description": description}
+    )
+    return team
+
+
 def membership_add(
     *, organization: Organization, user: AbstractBaseUser, role: str, by: AbstractBaseUser
 ) -> Membership:
-    return Membership.objects.create(organization=organization, user=user, role=role)
+    with transaction.atomic():
+        membership = Membership.objects.create(organization=organization, user=user, role=role)
+        _record(
+            organization,
+            OrganizationEvent.Kind.MEMBER_ADDED,
+            by,
+            f"{user.get_username()} as {membership.get_role_display().lower()}",
+        )
+    return membership
 
 
 def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> None:
     with transaction.atomic():
-        if membership.role == Role.OWNER and role != Role.OWNER:
+        if membership.role == role:
+            return
+        if membership.role == Role.OWNER:
             _keep_an_owner(membership)
+        before = membership.get_role_display().lower()
         membership.role = role
         membership.save(update_fields=["role"])
+        _record(
+            membership.organization,
+            OrganizationEvent.Kind.ROLE_CHANGED,
+            by,
+            f"{membership.user.get_username()}: {before} to "
+            f"{membership.get_role_display().lower()}",
+        )
 
 
 def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
@@ -33,6 +66,20 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
         if membership.role == Role.OWNER:
             _keep_an_owner(membership)
         membership.delete()
+        _record(
+            membership.organization,
+            OrganizationEvent.Kind.MEMBER_REMOVED,
+            by,
+            membership.user.get_username(),
+        )
+
+
+def _record(
+    organization: Organization, kind: str, by: AbstractBaseUser, detail: str
+) -> OrganizationEvent:
+    return OrganizationEvent.objects.create(
+        organization=organization, kind=kind, user=by, detail=detail[:500]
+    )
 
 
 def _keep_an_owner(leaving: Membership) -> None:

@@ -79,11 +79,11 @@ def mlops_bank(db):
 @pytest.fixture
 def draft(acme_team, alice, mlops_bank):
     """Alice's draft assessment of the Fraud team, team composition filled in."""
-    from assessment import services
+    from assessment.services.assessments import assessment_set_composition, assessment_start
 
-    assessment = services.assessment_start(
+    assessment = assessment_start(
         team=acme_team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice
     )
     composition = {role.code: "present" for role in mlops_bank.bank().roles}
-    services.assessment_set_composition(assessment=assessment, composition=composition, by=alice)
+    assessment_set_composition(assessment=assessment, composition=composition, by=alice)
     return assessment

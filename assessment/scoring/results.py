@@ -27,6 +27,17 @@ class RoleAction(StrEnum):
     STRENGTHEN = "strengthen"  # someone holds it, but its practices are mostly missing
     OK = "ok"
 
+    @property
+    def label(self) -> str:
+        return _ROLE_ACTION_LABELS[self]
+
+
+_ROLE_ACTION_LABELS = {
+    RoleAction.ADD: "Add this role",
+    RoleAction.STRENGTHEN: "Strengthen",
+    RoleAction.OK: "OK",
+}
+
 
 @dataclass(frozen=True)
 class AnswerTrace:

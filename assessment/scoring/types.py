@@ -24,6 +24,18 @@ class AnswerValue(StrEnum):
         """Points towards a cell; None for `na`, which leaves the denominator. Unknown scores 0."""
         return _POINTS[self]
 
+    @property
+    def label(self) -> str:
+        """The answer in words, as forms, pages, exports and the report all show it."""
+        return _ANSWER_LABELS[self]
+
+    def label_at(self, level: int) -> str:
+        """The answer in words for a question at `level`. A level-0 practice fully in place is
+        "institutionalised": level 0 is about doing things consistently, not automating them."""
+        if self is AnswerValue.AUTOMATED and level == 0:
+            return INSTITUTIONALISED
+        return self.label
+
     @classmethod
     def parse(cls, raw: object) -> AnswerValue:
         """Accept 0, 0.5, 1 (numbers or strings), "na" and "unknown"; raise ValueError otherwise."""
@@ -50,6 +62,23 @@ _POINTS: dict[AnswerValue, float | None] = {
     AnswerValue.UNKNOWN: 0.0,
 }
 
+# Every answer's words live here and nowhere else (see `AnswerValue.label`).
+NOT_ANSWERED = "Not answered"
+INSTITUTIONALISED = "Institutionalised"
+_ANSWER_LABELS: dict[AnswerValue, str] = {
+    AnswerValue.NOT_IN_PLACE: "Not in place",
+    AnswerValue.MANUAL: "Done manually",
+    AnswerValue.AUTOMATED: "Automated",
+    AnswerValue.NOT_APPLICABLE: "Not applicable",
+    AnswerValue.UNKNOWN: "Don't know",
+}
+
+
+def answer_label(value: str, level: int) -> str:
+    """The words for a stored answer value ("" when only a note was typed) at `level`."""
+    return AnswerValue(value).label_at(level) if value else NOT_ANSWERED
+
+
 # The answers that carry guidance text in the bank, in the order a form shows them.
 GUIDED_VALUES: tuple[AnswerValue, ...] = (
     AnswerValue.NOT_IN_PLACE,
@@ -65,6 +94,23 @@ class Presence(StrEnum):
     SHARED = "shared"
     ABSENT = "absent"
     UNKNOWN = "unknown"  # not stated; treated like absent when deciding the action
+
+    @property
+    def label(self) -> str:
+        return _PRESENCE_WORDS[self][0]
+
+    @property
+    def description(self) -> str:
+        """What the presence means, for the question "does the team have this role?"."""
+        return _PRESENCE_WORDS[self][1]
+
+
+_PRESENCE_WORDS: dict[Presence, tuple[str, str]] = {
+    Presence.PRESENT: ("Present", "someone in the team has this role"),
+    Presence.SHARED: ("Shared", "part-time, or borrowed from another team"),
+    Presence.ABSENT: ("Absent", "nobody covers it"),
+    Presence.UNKNOWN: ("Not stated", "the team did not say"),
+}
 
 
 @dataclass(frozen=True)

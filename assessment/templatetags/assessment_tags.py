@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from assessment.forms import ANSWER_FIELD
+from assessment.forms.questionnaire import ANSWER_FIELD
 
 register = template.Library()
 

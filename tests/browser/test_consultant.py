@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessment.demo import CONSULTANT_USERNAME, DEMO_PASSWORD
+from assessment.services.demo import CONSULTANT_USERNAME, DEMO_PASSWORD
 from tests.browser.conftest import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from assessment import services
 from assessment.models import Assessment
+from assessment.services.answers import AnswerData, final_answers_save
 from core.models import Role
 from tests.browser.conftest import serious_violations
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
@@ -75,10 +75,10 @@ def test_a_team_disagrees_the_lead_settles_and_the_pdf_tells(page, axe, alice, d
     assert "Settled" in page.content()
 
     # Settle the rest as the suggestions say, then submit.
-    services.final_answers_save(
+    final_answers_save(
         assessment=draft,
         changes={
-            q.code: services.AnswerData(value="0.5")
+            q.code: AnswerData(value="0.5")
             for q in bank.questions
             if q.code not in ("DES-0-01", "DES-0-02")
         },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.consensus import default_final, disagrees, spread
+from assessment.scoring.consensus import default_final, disagrees, spread
 
 
 @pytest.mark.parametrize(

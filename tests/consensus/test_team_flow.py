@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from assessment import services
 from assessment.models import Answer, FinalAnswer, Respondent
+from assessment.services.answers import AnswerData, final_answers_save
+from assessment.services.respondents import respondent_add
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import phase_post_data
@@ -161,9 +162,9 @@ def test_only_final_answers_are_scored(team, mlops_bank):
             answer(team[name], a, phase.code, {q.code: "1" for q in bank.questions_in(phase.code)})
     incomplete = team["alice"].post(f"/assessments/{a.pk}/submit/")
     assert incomplete["Location"] == f"/assessments/{a.pk}/review/"
-    services.final_answers_save(
+    final_answers_save(
         assessment=a,
-        changes={q.code: services.AnswerData(value="0.5") for q in bank.questions},
+        changes={q.code: AnswerData(value="0.5") for q in bank.questions},
         by=team["users"][0],
     )
     team["alice"].post(f"/assessments/{a.pk}/submit/")
@@ -191,7 +192,7 @@ def test_the_consensus_page_runs_a_constant_number_of_queries(
     for n in range(extra):
         user = UserFactory(username=f"extra{n}")
         MembershipFactory(user=user, organization=a.team.organization)
-        services.respondent_add(assessment=a, user=user, role="qa_engineer", phases=[], by=user)
+        respondent_add(assessment=a, user=user, role="qa_engineer", phases=[], by=user)
         answer(client_for(user), a, "design", {"DES-0-01": "1", "DES-0-02": "0"})
     with django_assert_max_num_queries(10):
         assert team["alice"].get(f"/assessments/{a.pk}/consensus/").status_code == 200
@@ -207,10 +208,10 @@ def test_the_report_lists_where_the_team_disagreed_anonymously_by_default(team, 
     answer(team["carol"], a, "design", {"DES-0-01": {"value": "0", "note": "no KPI baseline"}})
     answer(team["alice"], a, "design", {"DES-0-01": "1"})
     answer(team["dave"], a, "development", {"DEV-0-01": "1"})
-    services.final_answers_save(
+    final_answers_save(
         assessment=a,
-        changes={q.code: services.AnswerData(value="1") for q in bank.questions}
-        | {"DES-0-01": services.AnswerData(value="0.5", note="baseline exists for one model")},
+        changes={q.code: AnswerData(value="1") for q in bank.questions}
+        | {"DES-0-01": AnswerData(value="0.5", note="baseline exists for one model")},
         by=team["users"][0],
     )
     team["alice"].post(f"/assessments/{a.pk}/submit/")
@@ -218,7 +219,7 @@ def test_the_report_lists_where_the_team_disagreed_anonymously_by_default(team, 
     flagged = page.context["report"].disagreements
     assert [d.code for d in flagged] == ["DES-0-01"]
     assert [(x.who, x.answer, x.note) for x in flagged[0].answers] == [
-        ("Respondent 1 (lead)", "Automated", ""),
+        ("Respondent 1 (lead)", "Institutionalised", ""),
         ("Respondent 2 (Data scientist)", "Not in place", "no KPI baseline"),
     ]
     assert (flagged[0].final, flagged[0].why) == ("Done manually", "baseline exists for one model")
@@ -237,9 +238,9 @@ def test_the_lead_may_name_respondents_in_the_report(team, mlops_bank):
     assert a.name_respondents is True
     answer(team["carol"], a, "design", {"DES-0-01": "0"})
     answer(team["alice"], a, "design", {"DES-0-01": "1"})
-    services.final_answers_save(
+    final_answers_save(
         assessment=a,
-        changes={q.code: services.AnswerData(value="1") for q in mlops_bank.bank().questions},
+        changes={q.code: AnswerData(value="1") for q in mlops_bank.bank().questions},
         by=team["users"][0],
     )
     team["alice"].post(f"/assessments/{a.pk}/submit/")
@@ -259,9 +260,9 @@ def test_only_the_lead_sets_the_team_composition(team):
 
 def test_settled_answers_stay_scored_when_respondents_leave(team, mlops_bank):
     a = team["assessment"]
-    services.final_answers_save(
+    final_answers_save(
         assessment=a,
-        changes={q.code: services.AnswerData(value="0.5") for q in mlops_bank.bank().questions},
+        changes={q.code: AnswerData(value="0.5") for q in mlops_bank.bank().questions},
         by=team["users"][0],
     )
     for respondent in Respondent.objects.filter(assessment=a, is_lead=False):
@@ -281,8 +282,8 @@ def test_saving_an_old_consensus_page_keeps_what_another_lead_settled_since(team
     page = team["alice"].get(f"/assessments/{a.pk}/consensus/")
     assert page.context["form"]["DES-0-01-final"].initial == "0.5"
     # ... meanwhile an owner settles it at 0 ...
-    services.final_answers_save(
-        assessment=a, changes={"DES-0-01": services.AnswerData(value="0")}, by=team["users"][0]
+    final_answers_save(
+        assessment=a, changes={"DES-0-01": AnswerData(value="0")}, by=team["users"][0]
     )
     # ... and Alice saves her page without touching that row.
     team["alice"].post(
@@ -315,9 +316,9 @@ def test_a_reopened_assessment_reports_what_was_settled_at_submission(team, mlop
     a = team["assessment"]
     answer(team["carol"], a, "design", {"DES-0-01": "0"})
     answer(team["alice"], a, "design", {"DES-0-01": "1"})
-    services.final_answers_save(
+    final_answers_save(
         assessment=a,
-        changes={q.code: services.AnswerData(value="1") for q in mlops_bank.bank().questions},
+        changes={q.code: AnswerData(value="1") for q in mlops_bank.bank().questions},
         by=team["users"][0],
     )
     team["alice"].post(f"/assessments/{a.pk}/submit/")
@@ -328,5 +329,5 @@ def test_a_reopened_assessment_reports_what_was_settled_at_submission(team, mlop
     assert a.status == "draft"
     flagged = team["alice"].get(f"/assessments/{a.pk}/report/").context["report"].disagreements
     assert [(d.code, [x.answer for x in d.answers]) for d in flagged] == [
-        ("DES-0-01", ["Automated", "Not in place"])
+        ("DES-0-01", ["Institutionalised", "Not in place"])
     ]

@@ -8,11 +8,16 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from assessment import services
 from assessment.banks.loader import BUNDLED_BANKS_DIR, read_bank_file
 from assessment.models import Assessment, QuestionBank
-from assessment.reports.report import Cover
+from assessment.reports.sections.cover import Cover
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
+from assessment.services.answers import AnswerData, answers_save
+from assessment.services.assessments import (
+    assessment_set_composition,
+    assessment_start,
+    assessment_submit,
+)
 from core.models import Team
 
 BUNDLED_BANK_FILE = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
@@ -59,10 +64,10 @@ def realistic_input(bank: Bank, *, seed: int, lift: float = 0.0) -> AssessmentIn
     return AssessmentInput(answers=answers, team=team)
 
 
-def answer_data(given: AssessmentInput) -> dict[str, services.AnswerData]:
+def answer_data(given: AssessmentInput) -> dict[str, AnswerData]:
     """The same answers as the questionnaire's forms hand them to the services."""
     return {
-        code: services.AnswerData(
+        code: AnswerData(
             value=answer.value.value,
             evidence=answer.evidence,
             note=answer.note,
@@ -82,19 +87,15 @@ def submitted_assessment(
     targets: dict[str, int] | None = None,
 ) -> Assessment:
     """Start, answer and submit an assessment through the services, as the web pages do."""
-    assessment = services.assessment_start(
-        team=team, bank=bank, label=label, targets=targets or {}, by=by
-    )
-    services.assessment_set_composition(
+    assessment = assessment_start(team=team, bank=bank, label=label, targets=targets or {}, by=by)
+    assessment_set_composition(
         assessment=assessment,
         composition={role: presence.value for role, presence in given.team.items()},
         by=by,
     )
     respondent = assessment.respondents.get(is_lead=True)
-    services.answers_save(
-        assessment=assessment, respondent=respondent, changes=answer_data(given), by=by
-    )
-    services.assessment_submit(assessment=assessment, by=by)
+    answers_save(assessment=assessment, respondent=respondent, changes=answer_data(given), by=by)
+    assessment_submit(assessment=assessment, by=by)
     assessment.refresh_from_db()
     return assessment
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.reports.cache import PdfCache, PdfKey
+from assessment.pdf.cache import PdfCache, PdfKey
 
 KEY = PdfKey(assessment_id=7, result_version=2, variant="layout=1;previous=none")
 

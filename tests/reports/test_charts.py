@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from assessment.reports.charts import CellScore, PhaseLevels, PhaseScores, level_chart, score_chart
+from assessment.charts.glance import CellScore, PhaseLevels, PhaseScores, level_chart, score_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 LEVELS = ((0, "Manual process"), (1, "ML pipeline automation"), (2, "CI/CD pipeline automation"))

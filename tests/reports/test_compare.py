@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assessment.reports.compare import DOWN, SAME, UP, LevelChange, compare_results
+from assessment.scoring.compare import DOWN, SAME, UP, LevelChange, compare_results
 from assessment.scoring.engine import score
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput
 from tests.scoring.tiny_bank import TINY_BANK

@@ -10,9 +10,10 @@ import pypdf
 import pytest
 from django.conf import settings
 
-from assessment.reports import pdf
-from assessment.reports.pdf import RefusedURL, StaticFilesFetcher
-from assessment.reports.report import Previous, ReportContext, build_report
+from assessment.pdf import render as pdf
+from assessment.pdf.render import RefusedURL, StaticFilesFetcher
+from assessment.reports.report import ReportContext, build_report
+from assessment.reports.sections.progress import Previous
 from assessment.scoring.engine import score
 from tests.reports.helpers import ACME_COVER, bundled_bank, realistic_input
 

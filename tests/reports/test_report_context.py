@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from assessment.reports.prose import format_date
 from assessment.reports.report import (
     APPENDIX,
     CHARTS,
@@ -13,11 +14,10 @@ from assessment.reports.report import (
     ROADMAP,
     ROLES,
     SUMMARY,
-    Cover,
-    Previous,
     build_report,
-    format_date,
 )
+from assessment.reports.sections.cover import Cover
+from assessment.reports.sections.progress import Previous
 from assessment.scoring.engine import score
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Presence
 from tests.reports.helpers import ACME_COVER, bundled_bank, realistic_input
@@ -235,7 +235,8 @@ def test_the_appendix_holds_every_question_with_its_answer_and_texts() -> None:
 
     rows = {row.code: row for phase in appendix for level in phase.levels for row in level.rows}
     assert list(rows) == [q.code for q in TINY_BANK.questions]
-    assert (rows["DES-0-01"].answer, rows["DES-0-01"].critical) == ("Automated", True)
+    # A level-0 practice fully in place is "institutionalised", in the report as in the form.
+    assert (rows["DES-0-01"].answer, rows["DES-0-01"].critical) == ("Institutionalised", True)
     assert rows["DES-0-01"].evidence_url == EVIDENCE
     assert (rows["DES-0-02"].evidence, rows["DES-0-02"].evidence_url) == ("see the wiki", "")
     assert rows["DES-0-02"].note == "reviewed in June"
@@ -277,7 +278,7 @@ def test_progress_gives_level_cell_and_answer_changes_in_words() -> None:
         ("Design", 0, "67\u00a0%, not met", "100\u00a0%, met", "+33 points, now met"),
         ("Operations", 2, "100\u00a0%, met", "67\u00a0%, not met", "-33 points, no longer met"),
     ]
-    assert progress.improved_text == "DES-0-01 from not in place to automated"
+    assert progress.improved_text == "DES-0-01 from not in place to institutionalised"
     assert progress.regressed_text == "OPS-2-01 from automated to not in place"
     assert progress.note == ""
 

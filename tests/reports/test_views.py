@@ -8,10 +8,10 @@ import re
 import pypdf
 import pytest
 
-from assessment import services
-from assessment.report_views import assessment_pdf_key
-from assessment.reports import pdf
-from assessment.reports.cache import report_pdf_cache
+from assessment.pdf import render as pdf
+from assessment.pdf.cache import report_pdf_cache
+from assessment.selectors.report import report_sources
+from assessment.services.assessments import assessment_reopen, assessment_start, assessment_submit
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.helpers import realistic_input, submitted_assessment
@@ -142,7 +142,7 @@ def test_user_text_is_escaped_on_the_page(alice_client, acme_team, alice, mlops_
 
 def test_a_team_with_nothing_left_to_do_gets_a_report_that_says_so(alice_client, draft, alice):
     answer_everything(alice_client, draft, "1")
-    services.assessment_submit(assessment=draft, by=alice)
+    assessment_submit(assessment=draft, by=alice)
 
     body = alice_client.get(report_url(draft)).content.decode()
 
@@ -178,13 +178,13 @@ def test_a_second_download_serves_the_cached_pdf_without_rendering(alice_client,
 
     assert pdf.render_count() == before + 1
     assert first == second
-    assert report_pdf_cache().get(assessment_pdf_key(q4)) == first
+    assert report_pdf_cache().get(report_sources(q4).pdf_key) == first
 
 
 def test_a_resubmission_renders_a_new_pdf(alice_client, q4, alice):
     alice_client.get(pdf_url(q4))
-    services.assessment_reopen(assessment=q4, by=alice)
-    services.assessment_submit(assessment=q4, by=alice)
+    assessment_reopen(assessment=q4, by=alice)
+    assessment_submit(assessment=q4, by=alice)
     before = pdf.render_count()
 
     alice_client.get(pdf_url(q4))
@@ -238,7 +238,7 @@ def test_a_draft_or_another_teams_assessment_is_not_a_previous_one(
         label="Other team",
         given=realistic_input(mlops_bank.bank(), seed=2),
     )
-    services.assessment_start(team=acme_team, bank=mlops_bank, label="Draft", targets={}, by=alice)
+    assessment_start(team=acme_team, bank=mlops_bank, label="Draft", targets={}, by=alice)
     later = submitted_assessment(
         team=acme_team,
         bank=mlops_bank,
@@ -267,9 +267,9 @@ def test_the_pdf_includes_progress_and_changes_when_the_previous_one_is_resubmit
         for page in pypdf.PdfReader(io.BytesIO(alice_client.get(pdf_url(later)).content)).pages
     )
     assert "Progress since 2026 Q4" in text
-    key = assessment_pdf_key(later)
+    key = report_sources(later).pdf_key
 
-    services.assessment_reopen(assessment=q4, by=alice)
-    services.assessment_submit(assessment=q4, by=alice)
+    assessment_reopen(assessment=q4, by=alice)
+    assessment_submit(assessment=q4, by=alice)
 
-    assert assessment_pdf_key(later) != key  # the comparison changed, so the PDF must too
+    assert report_sources(later).pdf_key != key  # the comparison changed, so the PDF must too

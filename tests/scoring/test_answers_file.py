@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.scoring import answers_file as af
-from assessment.scoring.answers_file import (
+from assessment.formats import answers_file as af
+from assessment.formats.answers_file import (
     AnswersFileError,
     bank_key,
     parse_answers_file,

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from assessment.scoring.answers_file import parse_answers_file
+from assessment.formats.answers_file import parse_answers_file
 from assessment.scoring.engine import ENGINE_VERSION, level_label, score
 from assessment.scoring.results import NOT_YET_LEVEL_0, AnswerTrace, Result, RoleAction
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from assessment.scoring.answers_file import parse_answers_file
+from assessment.formats.answers_file import parse_answers_file
 from assessment.scoring.engine import score
 from tests.scoring.tiny_bank import TINY_BANK
 

@@ -8,8 +8,10 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from assessment import services
 from assessment.models import Answer
+from assessment.services.answers import AnswerData, answers_save
+from assessment.services.assessments import assessment_start
+from assessment.services.respondents import respondent_add
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import phase_post_data
@@ -46,7 +48,7 @@ def save_concurrently(posts: list[tuple[Client, str, dict]]) -> list[int]:
 def test_two_people_saving_different_answers_both_keep_them(acme_team, alice, mlops_bank):
     carol = UserFactory(username="carol")
     MembershipFactory(user=carol, organization=acme_team.organization, role=Role.MEMBER)
-    assessment = services.assessment_start(
+    assessment = assessment_start(
         team=acme_team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice
     )
     clients = []
@@ -71,14 +73,14 @@ def test_two_people_saving_different_answers_both_keep_them(acme_team, alice, ml
 
 
 def test_a_save_racing_a_submit_never_lands_after_the_freeze(acme_team, alice, mlops_bank):
-    assessment = services.assessment_start(
+    assessment = assessment_start(
         team=acme_team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice
     )
     respondent = assessment.respondents.get()
-    services.answers_save(
+    answers_save(
         assessment=assessment,
         respondent=respondent,
-        changes={q.code: services.AnswerData(value="1") for q in mlops_bank.bank().questions},
+        changes={q.code: AnswerData(value="1") for q in mlops_bank.bank().questions},
         by=alice,
     )
     client_a, client_b = Client(), Client()
@@ -110,16 +112,14 @@ def test_a_save_racing_a_submit_never_lands_after_the_freeze(acme_team, alice, m
 
 
 def test_respondents_saving_at_once_each_keep_their_answers(acme_team, alice, mlops_bank):
-    assessment = services.assessment_start(
+    assessment = assessment_start(
         team=acme_team, bank=mlops_bank, label="Team", targets={}, by=alice
     )
     users = [alice]
     for name in ("carol", "dave"):
         user = UserFactory(username=name)
         MembershipFactory(user=user, organization=acme_team.organization, role=Role.MEMBER)
-        services.respondent_add(
-            assessment=assessment, user=user, role="data_scientist", phases=[], by=alice
-        )
+        respondent_add(assessment=assessment, user=user, role="data_scientist", phases=[], by=alice)
         users.append(user)
     clients = []
     for user in users:

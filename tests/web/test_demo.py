@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessment.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME
 from assessment.models import Answer, Assessment
+from assessment.services.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME
 from core.models import Membership
 
 pytestmark = pytest.mark.django_db

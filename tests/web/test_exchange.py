@@ -9,8 +9,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment import services
 from assessment.models import Answer, Assessment
+from assessment.services.assessments import assessment_start
 from tests.web.helpers import (
     answer_everything,
     load_bank_with_renamed_question,
@@ -220,7 +220,7 @@ def test_answers_follow_renamed_questions_into_a_new_bank_version(
     alice, submitted, acme_team, tmp_path
 ):
     """Bank 1.1 renames DES-0-01 to DES-0-07 (declaring `replaces`); its answer follows."""
-    following = services.assessment_start(
+    following = assessment_start(
         team=acme_team,
         bank=load_bank_with_renamed_question(tmp_path),
         label="2027 Q1",

@@ -15,7 +15,7 @@ from assessment.models import (
     FinalAnswer,
     Respondent,
 )
-from assessment.tasks import export_path
+from assessment.selectors.exports import export_path
 from core.models import Membership, Role
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessment import services
 from assessment.models import Assessment, AssessmentStatus
+from assessment.services.standings import team_standing_refresh
 from core.models import Membership, Role
 from tests.factories import MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
 
@@ -34,7 +34,7 @@ def submitted_assessment(team, bank, user, *, label, days_ago, overall, percents
             },
         },
     )
-    services.team_standing_refresh(team.pk)
+    team_standing_refresh(team.pk)
     return assessment
 
 
@@ -134,7 +134,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
         for q in range(20)
     )
     for team in teams:
-        services.team_standing_refresh(team.pk)
+        team_standing_refresh(team.pk)
     with django_assert_num_queries(len(small.captured_queries)):
         response = alice_client.get(f"/orgs/{slug}/")
     assert len(response.context["snapshots"]) == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.forms import NA_NEEDS_REASON
+from assessment.forms.questionnaire import NA_NEEDS_REASON
 from assessment.models import Answer, Assessment, AssessmentEvent
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
@@ -206,7 +206,12 @@ def test_the_owner_can_reopen_and_it_is_recorded(alice_client, draft):
     draft.refresh_from_db()
     assert draft.status == "draft"
     kinds = list(draft.events.values_list("kind", "detail"))
-    assert kinds == [("created", ""), ("submitted", ""), ("reopened", "typo")]
+    assert kinds == [
+        ("created", ""),
+        ("composition_changed", ""),
+        ("submitted", ""),
+        ("reopened", "typo"),
+    ]
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     draft.refresh_from_db()
     assert draft.result_version == 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment import services
 from assessment.models import Assessment
+from assessment.services.assessments import assessment_start
 from tests.web.helpers import (
     answer_everything,
     load_bank_with_renamed_question,
@@ -22,7 +22,7 @@ def two_quarters(alice_client, alice, draft, mlops_bank):
     draft.save()
     answer_everything(alice_client, draft, "0.5")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
-    q4 = services.assessment_start(
+    q4 = assessment_start(
         team=draft.team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice, copy_from=draft
     )
     design = {f"DES-0-0{n}": "1" for n in range(1, 7)}
@@ -98,7 +98,7 @@ def test_comparing_across_bank_versions_follows_renamed_questions(
 ):
     """Bank 1.1 renames DES-0-01 to DES-0-07; Q1 2027 on it compares with Q4 on 1.0."""
     _, q4 = two_quarters
-    q1 = services.assessment_start(
+    q1 = assessment_start(
         team=q4.team,
         bank=load_bank_with_renamed_question(tmp_path),
         label="2027 Q1",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessment.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME, demo_load
+from assessment.services.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME, demo_load
 
 
 class Command(BaseCommand):

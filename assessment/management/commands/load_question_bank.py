@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessment.banks.loader import bank_files, read_bank_file
 from assessment.banks.parse import BankInvalid
-from assessment.services import question_banks_load
+from assessment.services.banks import question_banks_load
 
 
 class Command(BaseCommand):

@@ -18,12 +18,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from assessment.answers_io import score_answers_file
-from assessment.models import Assessment
-from assessment.report_views import assessment_report_context
-from assessment.reports.pdf import report_pdf
-from assessment.reports.report import Cover, ReportContext, build_report
-from assessment.scoring.answers_file import AnswersFileError
+from assessment.formats.answers_file import AnswersFileError
+from assessment.pdf.render import report_pdf
+from assessment.reports.report import ReportContext, build_report
+from assessment.reports.sections.cover import Cover
+from assessment.selectors.answers_file import score_answers_file
+from assessment.selectors.assessments import assessment_by_id
+from assessment.selectors.report import report_context, report_sources
 
 NO_SUCH_ASSESSMENT = "There is no assessment {id}."
 NOT_SCORED = "Assessment {id} has not been submitted yet: there is no result to report on."
@@ -97,15 +98,12 @@ class Command(BaseCommand):
 
 
 def _assessment_report(assessment_id: int) -> ReportContext:
-    try:
-        assessment = Assessment.objects.select_related(
-            "team__organization", "bank", "submitted_by"
-        ).get(pk=assessment_id)
-    except Assessment.DoesNotExist:
-        raise CommandError(NO_SUCH_ASSESSMENT.format(id=assessment_id)) from None
+    assessment = assessment_by_id(assessment_id)
+    if assessment is None:
+        raise CommandError(NO_SUCH_ASSESSMENT.format(id=assessment_id))
     if assessment.result is None:
         raise CommandError(NOT_SCORED.format(id=assessment_id))
-    return assessment_report_context(assessment)
+    return report_context(report_sources(assessment))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessment.answers_io import score_answers_file
-from assessment.reports.context import result_view
-from assessment.reports.text import result_as_text
-from assessment.scoring.answers_file import AnswersFileError
+from assessment.formats.answers_file import AnswersFileError
+from assessment.reports.plain_text import result_as_text
+from assessment.reports.result_view import result_view
+from assessment.selectors.answers_file import score_answers_file
 
 
 class Command(BaseCommand):

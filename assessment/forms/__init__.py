@@ -1,0 +1,2 @@
+"""Forms, one module per feature. They validate what a page sends (reading through selectors
+where they must); services write."""

@@ -1,0 +1,236 @@
+"""The questionnaire's forms, built from the question bank: starting an assessment, the team's
+composition, and one phase's answers. They validate; services write."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.html import format_html
+from django.utils.timezone import now
+
+from assessment.formats.records import AnswerRecord
+from assessment.models import (
+    EVIDENCE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Assessment,
+    QuestionBank,
+)
+from assessment.scoring.types import GUIDED_VALUES, AnswerValue, Bank, Presence, Question
+from assessment.services.answers import AnswerData
+
+NA_NEEDS_REASON = "Say why this practice does not apply to your team."
+UNKNOWN_QUESTION = "Question {code} is not part of this questionnaire; nothing was saved."
+ANSWER_FIELD = re.compile(
+    r"^(?:initial-)?(?P<code>[^-\s]+-\d+-\d+)-(?:value|evidence|note|reason)$"
+)
+
+NO_TARGET = ""
+PRESENCE_CHOICES = [
+    (presence.value, f"{presence.label}: {presence.description}")
+    for presence in (Presence.PRESENT, Presence.SHARED, Presence.ABSENT)
+]
+
+
+def default_label() -> str:
+    today = now().date()
+    return f"{today.year} Q{(today.month - 1) // 3 + 1}"
+
+
+class StartAssessmentForm(forms.Form):
+    bank = forms.ModelChoiceField(
+        queryset=QuestionBank.objects.none(),
+        label="Questionnaire",
+        empty_label=None,
+        help_text="The latest version is chosen for you; earlier versions stay available.",
+    )
+    label = forms.CharField(
+        max_length=100,
+        help_text='A name you will recognise in a year, e.g. "2026 Q4" or "Before the migration".',
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        banks: list[QuestionBank],
+        bank: Bank | None,
+        previous: Assessment | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        if previous is not None:
+            self.fields["copy_previous"] = forms.BooleanField(
+                required=False,
+                initial=True,
+                label=f"Start from the answers of \u201c{previous.label}\u201d",
+                help_text=(
+                    f"Submitted {previous.submitted_at:%-d %B %Y}: copy its team composition and "
+                    "answers, then change only what changed since."
+                ),
+            )
+        bank_field = self.fields["bank"]
+        assert isinstance(bank_field, forms.ModelChoiceField)
+        bank_field.queryset = QuestionBank.objects.filter(pk__in=[b.pk for b in banks])
+        bank_field.label_from_instance = lambda b: f"{b.title} {b.version}"
+        if banks:
+            self.initial.setdefault("bank", banks[0].pk)
+        self.initial.setdefault("label", default_label())
+        self.phase_codes: list[str] = []
+        if bank is not None:
+            level_choices = [(NO_TARGET, "No target")] + [
+                (str(lv.number), f"Level {lv.number}: {lv.name}") for lv in bank.levels
+            ]
+            for phase in bank.phases:
+                self.fields[f"target_{phase.code}"] = forms.ChoiceField(
+                    choices=level_choices,
+                    required=False,
+                    label=f"Target for {phase.name}",
+                    help_text="Recommendations aim at this level; by default, the next one up.",
+                )
+                self.phase_codes.append(phase.code)
+
+    def targets(self) -> dict[str, int]:
+        """Targets for the phases and levels of the bank actually chosen (the fields are built
+        from the newest bank, which another choice may not match)."""
+        chosen = self.cleaned_data["bank"].bank()
+        phases = {p.code for p in chosen.phases}
+        levels = {lv.number for lv in chosen.levels}
+        targets = {}
+        for code in self.phase_codes:
+            raw = self.cleaned_data.get(f"target_{code}")
+            if raw not in (None, NO_TARGET) and code in phases and int(raw) in levels:
+                targets[code] = int(raw)
+        return targets
+
+
+class CompositionForm(forms.Form):
+    """For each role of the bank: does the team have it?"""
+
+    def __init__(self, *args: Any, bank: Bank, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for role in bank.roles:
+            self.fields[role.code] = forms.ChoiceField(
+                choices=PRESENCE_CHOICES,
+                widget=forms.RadioSelect,
+                label=role.name,
+                help_text=role.description,
+                error_messages={"required": f"Say whether the team has a {role.name.lower()}."},
+            )
+
+    def composition(self) -> dict[str, str]:
+        return {code: self.cleaned_data[code] for code in self.fields}
+
+
+def _choice_label(title: str, guidance: str) -> str:
+    return format_html('{} <span class="guidance">{}</span>', title, guidance)
+
+
+def answer_choices(question: Question) -> list[tuple[str, str]]:
+    """Radio options, each carrying this question's guidance for that answer."""
+    choices = [
+        (
+            value.value,
+            _choice_label(f"{value.label_at(question.level)}:", question.guidance.for_value(value)),
+        )
+        for value in GUIDED_VALUES
+    ]
+    if question.allow_na:
+        na = AnswerValue.NOT_APPLICABLE
+        choices.append((na.value, f"{na.label} (say why below)"))
+    choices.append((AnswerValue.UNKNOWN.value, AnswerValue.UNKNOWN.label))
+    return choices
+
+
+class PhaseAnswersForm(forms.Form):
+    """Every question of one phase. Each field renders its initial value in a hidden input too,
+    so on save we can tell what this person changed from what they merely saw: two people
+    editing one assessment then never overwrite each other's answers."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: tuple[Question, ...],
+        answers: Mapping[str, AnswerRecord],
+        **kwargs: Any,
+    ) -> None:
+        initial = {}
+        for code, answer in answers.items():
+            initial.update(
+                {
+                    f"{code}-value": answer.value,
+                    f"{code}-evidence": answer.evidence,
+                    f"{code}-note": answer.note,
+                    f"{code}-reason": answer.reason,
+                }
+            )
+        super().__init__(*args, initial=initial, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields[f"{q.code}-value"] = forms.ChoiceField(
+                choices=answer_choices(q),
+                widget=forms.RadioSelect,
+                required=False,
+                # The question's fieldset already shows the statement as its legend.
+                label="Your answer",
+                show_hidden_initial=True,
+            )
+            self.fields[f"{q.code}-evidence"] = forms.CharField(
+                max_length=EVIDENCE_MAX_LENGTH,
+                required=False,
+                label="Evidence",
+                help_text="A link or a short description of where this can be seen (optional).",
+                show_hidden_initial=True,
+            )
+            self.fields[f"{q.code}-note"] = forms.CharField(
+                max_length=NOTE_MAX_LENGTH,
+                required=False,
+                label="Note",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                show_hidden_initial=True,
+            )
+            if q.allow_na:
+                self.fields[f"{q.code}-reason"] = forms.CharField(
+                    max_length=REASON_MAX_LENGTH,
+                    required=False,
+                    label="Why it does not apply",
+                    show_hidden_initial=True,
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        known = {q.code for q in self.questions}
+        for key in self.data:
+            match = ANSWER_FIELD.match(key)
+            if match and match["code"] not in known:
+                self.add_error(None, UNKNOWN_QUESTION.format(code=match["code"]))
+        for q in self.questions:
+            if (
+                cleaned.get(f"{q.code}-value") == AnswerValue.NOT_APPLICABLE
+                and not (cleaned.get(f"{q.code}-reason") or "").strip()
+            ):
+                self.add_error(f"{q.code}-reason", NA_NEEDS_REASON)
+        return cleaned
+
+    def changes(self) -> dict[str, AnswerData]:
+        """The answers this person changed, whole, by question code."""
+        changed = {name.rsplit("-", 1)[0] for name in self.changed_data}
+        return {
+            q.code: AnswerData(
+                value=self.cleaned_data.get(f"{q.code}-value") or "",
+                evidence=self.cleaned_data.get(f"{q.code}-evidence", "").strip(),
+                note=self.cleaned_data.get(f"{q.code}-note", "").strip(),
+                reason=self.cleaned_data.get(f"{q.code}-reason", "").strip(),
+            )
+            for q in self.questions
+            if q.code in changed
+        }
+
+    def question_fields(self, question: Question) -> dict[str, forms.BoundField]:
+        return {
+            part: self[f"{question.code}-{part}"]
+            for part in ("value", "evidence", "note", "reason")
+            if f"{question.code}-{part}" in self.fields
+        }

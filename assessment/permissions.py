@@ -1,0 +1,54 @@
+"""Who may do what, and what we say when they may not. Every rule about roles lives here; views
+ask these questions and raise `PermissionDenied` with the matching message.
+
+Organisation roles (see `core.models.Role`): owners and consultants manage (`can_manage`),
+members also edit (`can_edit`), viewers only read. Owners alone manage who belongs.
+"""
+
+from __future__ import annotations
+
+from assessment.models import Assessment
+from core.models import Membership
+from core.selectors import AnyUser
+
+READ_ONLY_ROLE = "Your role in this organisation lets you read assessments, not change them."
+SUBMITTED_READ_ONLY = "This assessment is submitted; an owner can reopen it to change answers."
+LEAD_ONLY = "In a team assessment, only the lead settles the answers and submits."
+REOPEN_REFUSED = "Only an owner or a consultant can reopen a submitted assessment."
+OWNERS_ONLY = "Only an owner of this organisation can manage its members."
+NO_EXPORTS = "Your role in this organisation does not include exports."
+NO_IMPORTS = "Your role in this organisation lets you read, not import."
+NOT_A_RESPONDENT = (
+    "This assessment is answered as a team and you are not one of its respondents: the lead can "
+    "invite you."
+)
+NOT_YOUR_PHASE = "You answer {phases} in this assessment; this phase is for others."
+
+
+def may_edit(membership: Membership) -> bool:
+    """Start, answer, import and export assessments: everyone but viewers."""
+    return membership.can_edit
+
+
+def may_reopen(membership: Membership) -> bool:
+    return membership.can_manage
+
+
+def may_manage_members(membership: Membership) -> bool:
+    return membership.can_manage_members
+
+
+def leads(assessment: Assessment, user: AnyUser, membership: Membership) -> bool:
+    """Who settles a team's answers, sets its composition and submits: the assessment's lead,
+    or an owner or consultant of the organisation (who may stand in for an absent lead)."""
+    return membership.can_edit and (assessment.created_by_id == user.pk or membership.can_manage)
+
+
+def phase_refusal(respondent_phases: list[str] | None, phase: str) -> str:
+    """Why a user may not answer this phase ("" when they may). `None`: they are not a
+    respondent of this team assessment; `[]`: they answer every phase."""
+    if respondent_phases is None:
+        return NOT_A_RESPONDENT
+    if respondent_phases and phase not in respondent_phases:
+        return NOT_YOUR_PHASE.format(phases=", ".join(respondent_phases))
+    return ""

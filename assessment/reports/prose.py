@@ -1,0 +1,61 @@
+"""Small helpers that write the report's prose: dates, percentages, lists and plurals in words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+NBSP = "\u00a0"
+
+
+def format_date(value: date | None) -> str:
+    """A date as "7 March 2026": day first, month in words, whatever the server's locale."""
+    if value is None:
+        return ""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def percent_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}{NBSP}%"
+
+
+def share_text(value: float) -> str:
+    return f"{value * 100:.0f}{NBSP}%"
+
+
+def join_names(names: list[str]) -> str:
+    """Names as a list in prose: "A", "A and B", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def in_sentence(label: str) -> str:
+    """A level label inside a sentence: "not yet level 0", but "Level 1 – ML pipeline automation"
+    keeps its capital, as a name."""
+    return label[0].lower() + label[1:] if label.startswith("Not yet") else label
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
+    return " ".join((match.group(1) if match else text).split())

@@ -1,0 +1,58 @@
+"""The cover: who and what the report is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from assessment.scoring.results import Result
+from assessment.scoring.types import Bank
+
+REPORT_TITLE = "MLOps maturity report"
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Who and what the report is about; the caller reads it from wherever it keeps it."""
+
+    organisation: str
+    team: str
+    label: str  # e.g. "2026 Q4"
+    date: date | None  # the submission (or rendering) date
+    respondents: tuple[str, ...] = ()
+    author: str = ""  # for the PDF metadata; the organisation when empty
+    source: str = ""  # shown when there are no respondents, e.g. "answers file fraud.yaml"
+
+
+@dataclass(frozen=True)
+class CoverView:
+    title: str
+    organisation: str
+    team: str
+    label: str
+    date: str
+    bank_title: str
+    bank_version: str
+    engine_version: str
+    respondents: str  # "Alice Smith (lead), Bob Jones", or the source when nobody is named
+    respondents_label: str  # "Respondents", or "Source" for an answers file
+
+
+def build_cover(bank: Bank, result: Result, cover: Cover, date_text: str) -> CoverView:
+    if cover.respondents:
+        names = [f"{cover.respondents[0]} (lead)", *cover.respondents[1:]]
+        respondents, label = ", ".join(names), "Respondents"
+    else:
+        respondents, label = cover.source or "Not recorded", "Source"
+    return CoverView(
+        title=REPORT_TITLE,
+        organisation=cover.organisation,
+        team=cover.team,
+        label=cover.label,
+        date=date_text,
+        bank_title=bank.title,
+        bank_version=bank.version,
+        engine_version=result.engine_version,
+        respondents=respondents,
+        respondents_label=label,
+    )

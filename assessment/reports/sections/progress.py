@@ -1,0 +1,232 @@
+"""Progress since the team's previous assessment: levels, cells and answers that moved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from assessment.banks.mapping import continued_codes
+from assessment.reports.prose import format_date, in_sentence, join_names, percent_text, plural
+from assessment.scoring.compare import (
+    DOWN,
+    UP,
+    AnswerChange,
+    Comparison,
+    LevelChange,
+    compare_results,
+    question_codes,
+)
+from assessment.scoring.engine import level_label
+from assessment.scoring.results import Result
+from assessment.scoring.types import NOT_ANSWERED, AnswerValue, Bank
+
+PROGRESS_TITLE = "Progress since {label}"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The team's previous submitted assessment, for the progress section."""
+
+    label: str
+    date: date | None
+    result: Result
+
+
+@dataclass(frozen=True)
+class PhaseMove:
+    name: str
+    before: str
+    after: str
+    direction: str  # "up", "down", "same"
+    change: str  # "Up 1 level", "Down 2 levels", "No change"
+
+
+@dataclass(frozen=True)
+class CellMove:
+    phase: str
+    level: int
+    level_name: str
+    before: str  # "55 %, not met"
+    after: str
+    change: str  # "+20 points, now met"
+
+
+@dataclass(frozen=True)
+class AnswerMove:
+    code: str
+    statement: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    title: str
+    previous_label: str
+    previous_date: str
+    sentence: str
+    overall: PhaseMove
+    phases: tuple[PhaseMove, ...]
+    cells: tuple[CellMove, ...]  # only the cells that moved
+    improved: tuple[AnswerMove, ...]
+    regressed: tuple[AnswerMove, ...]
+    other: tuple[AnswerMove, ...]
+    note: str  # how results of different bank versions were matched, when they differ
+
+    # The moves as one line of text each ("DES-0-02 from not in place to automated; …"): plain
+    # text prints many times faster than one element per move.
+    @property
+    def improved_text(self) -> str:
+        return _moves_text(self.improved)
+
+    @property
+    def regressed_text(self) -> str:
+        return _moves_text(self.regressed)
+
+    @property
+    def other_text(self) -> str:
+        return _moves_text(self.other)
+
+
+def _moves_text(moves: tuple[AnswerMove, ...]) -> str:
+    return "; ".join(
+        f"{move.code} from {move.before.lower()} to {move.after.lower()}" for move in moves
+    )
+
+
+def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressView:
+    continued = continued_codes(bank, question_codes(previous.result))
+    comparison = compare_results(previous.result, result, continued)
+    names = {phase.code: phase.name for phase in bank.phases}
+
+    def level_name(level: int) -> str:
+        try:
+            return bank.level(level).name
+        except KeyError:
+            return ""
+
+    def move(name: str, change: LevelChange) -> PhaseMove:
+        steps = abs(change.steps)
+        if change.direction == UP:
+            text = f"Up {plural(steps, 'level')}"
+        elif change.direction == DOWN:
+            text = f"Down {plural(steps, 'level')}"
+        else:
+            text = "No change"
+        return PhaseMove(
+            name=name,
+            before=level_label(bank, change.before) if _known(bank, change.before) else "",
+            after=level_label(bank, change.after),
+            direction=change.direction,
+            change=text,
+        )
+
+    def statement(code: str) -> str:
+        try:
+            return bank.question(code).statement
+        except KeyError:
+            return ""
+
+    def answer_text(code: str, value: AnswerValue, answered: bool) -> str:
+        try:
+            level = bank.question(code).level
+        except KeyError:  # a question the current bank no longer has
+            level = int(code.split("-")[1]) if code.count("-") == 2 else 1
+        return value.label_at(level) if answered else NOT_ANSWERED
+
+    def answer_move(change: AnswerChange) -> AnswerMove:
+        return AnswerMove(
+            code=change.code,
+            statement=statement(change.code),
+            before=answer_text(change.code, change.before, change.before_answered),
+            after=answer_text(change.code, change.after, change.after_answered),
+        )
+
+    cells = []
+    for cell in comparison.moved_cells:
+        cells.append(
+            CellMove(
+                phase=names.get(cell.phase, cell.phase),
+                level=cell.level,
+                level_name=level_name(cell.level),
+                before=_cell_text(cell.before_percent, cell.before_met),
+                after=_cell_text(cell.after_percent, cell.after_met),
+                change=_cell_change(cell.percent_delta, cell.before_met, cell.after_met),
+            )
+        )
+    overall = move("Overall", comparison.overall)
+    phases = tuple(move(names.get(c.phase, c.phase), c) for c in comparison.phases)
+    return ProgressView(
+        title=PROGRESS_TITLE.format(label=previous.label),
+        previous_label=previous.label,
+        previous_date=format_date(previous.date),
+        sentence=_progress_sentence(comparison, overall, phases),
+        overall=overall,
+        phases=phases,
+        cells=tuple(cells),
+        improved=tuple(answer_move(c) for c in comparison.improved),
+        regressed=tuple(answer_move(c) for c in comparison.regressed),
+        other=tuple(answer_move(c) for c in comparison.other),
+        note=""
+        if comparison.same_bank
+        else (
+            f"The previous assessment used {previous.result.bank_key} and this one "
+            f"{result.bank_key}: questions are compared where their codes match"
+            + (
+                f"; {plural(len(comparison.only_after), 'question')} are new"
+                if comparison.only_after
+                else ""
+            )
+            + "."
+        ),
+    )
+
+
+def _known(bank: Bank, level: int | None) -> bool:
+    if level is None:
+        return True
+    try:
+        bank.level(level)
+    except KeyError:
+        return False
+    return True
+
+
+def _cell_text(percent: float | None, met: bool) -> str:
+    return f"{percent_text(percent)}, {'met' if met else 'not met'}"
+
+
+def _cell_change(delta: float | None, before_met: bool, after_met: bool) -> str:
+    parts = []
+    if delta:
+        parts.append(f"{delta:+.0f} points")
+    if after_met and not before_met:
+        parts.append("now met")
+    elif before_met and not after_met:
+        parts.append("no longer met")
+    return ", ".join(parts) or "changed"
+
+
+def _progress_sentence(
+    comparison: Comparison, overall: PhaseMove, phases: tuple[PhaseMove, ...]
+) -> str:
+    up = [p.name for p in phases if p.direction == UP]
+    down = [p.name for p in phases if p.direction == DOWN]
+    before, after = in_sentence(overall.before), in_sentence(overall.after)
+    if overall.direction == UP:
+        first = f"The overall level rose from {before} to {after}."
+    elif overall.direction == DOWN:
+        first = f"The overall level fell from {before} to {after}."
+    else:
+        first = f"The overall level is unchanged: {after}."
+    details = []
+    if up:
+        details.append(f"{join_names(up)} moved up")
+    if down:
+        details.append(f"{join_names(down)} moved down")
+    moved = f" {'; '.join(details)}." if details else ""
+    answers = (
+        f" {plural(len(comparison.improved), 'answer')} improved and "
+        f"{len(comparison.regressed)} regressed."
+    )
+    return first + (moved[0] + moved[1].upper() + moved[2:] if moved else "") + answers

@@ -1,0 +1,101 @@
+"""Role gaps: for each role of the bank, whether the team has it and which practices are open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment.reports.prose import plural, share_text
+from assessment.reports.result_view import ResultView
+from assessment.scoring.results import Result, RoleAction
+from assessment.scoring.types import NOT_ANSWERED, Bank
+
+
+@dataclass(frozen=True)
+class RolePracticeRow:
+    code: str
+    statement: str
+    answer: str
+    relation: str  # "owner" or "contributor"
+
+
+@dataclass(frozen=True)
+class RoleSection:
+    code: str
+    name: str
+    description: str
+    presence: str
+    presence_label: str
+    gap: str  # "63 %", or "n/a" when no practice is linked to the role
+    action: str  # "add", "strengthen", "ok"
+    action_label: str
+    sentence: str
+    practices: int
+    open_practices: tuple[RolePracticeRow, ...]
+
+    @property
+    def open_summary(self) -> str:
+        """The open practices in one line ("3 of 17: DES-0-01, DEV-1-02, OPS-0-03")."""
+        if not self.practices:
+            return "No practice linked"
+        if not self.open_practices:
+            return f"None of {self.practices}"
+        codes = ", ".join(practice.code for practice in self.open_practices)
+        return f"{len(self.open_practices)} of {self.practices}: {codes}"
+
+    @property
+    def needs_action(self) -> bool:
+        return self.action != RoleAction.OK
+
+
+def build_roles(bank: Bank, result: Result, view: ResultView) -> tuple[RoleSection, ...]:
+    answers = dict(result.answers)
+    sections = []
+    for role_view, role in zip(view.roles, result.roles, strict=True):
+        owned = {trace.code for trace in role.owned}
+        rows = tuple(
+            RolePracticeRow(
+                code=code,
+                statement=bank.question(code).statement,
+                answer=answers[code].value.label_at(bank.question(code).level)
+                if code in answers
+                else NOT_ANSWERED,
+                relation="owner" if code in owned else "contributor",
+            )
+            for code in role.open_practices
+        )
+        total = len(role.owned) + len(role.contributed)
+        gap = "n/a" if role.gap is None else share_text(role.gap)
+        if not total:
+            sentence = "No applicable practice in this bank is linked to this role."
+        elif role.action == RoleAction.OK:
+            sentence = (
+                f"{len(rows)} of its {plural(total, 'practice')} still open; "
+                "no change to the team is needed for this role."
+            )
+        elif role.action == RoleAction.ADD:
+            sentence = (
+                "Nobody is known to hold this role. Hire or name someone for it, or hand the "
+                "practices below to people who have the time, starting with those it owns."
+            )
+        else:
+            sentence = (
+                "Someone holds this role, but most of its practices are not in place. Give them "
+                "the time and the mandate to close the practices below, starting with those it "
+                "owns."
+            )
+        sections.append(
+            RoleSection(
+                code=role.code,
+                name=role_view.name,
+                description=role_view.description,
+                presence=role_view.presence,
+                presence_label=role_view.presence_label,
+                gap=gap,
+                action=role_view.action,
+                action_label=role_view.action_label,
+                sentence=sentence,
+                practices=total,
+                open_practices=rows,
+            )
+        )
+    return tuple(sections)

@@ -1,0 +1,178 @@
+"""The executive summary: the overall level in words, each phase's blocker, first actions, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment.reports.prose import (
+    NBSP,
+    first_sentence,
+    in_sentence,
+    join_names,
+    percent_text,
+    plural,
+    share_text,
+)
+from assessment.reports.result_view import PhaseView, RecommendationView, ResultView
+from assessment.scoring.engine import GAP_FOR_ACTION
+from assessment.scoring.results import Result, RoleAction
+from assessment.scoring.types import Bank, Presence
+
+TOP_ACTIONS = 5  # the executive summary lists at most this many actions
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    name: str
+    label: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    overall_label: str
+    overall_meaning: str  # what the overall level means, from the bank's description
+    overall_sentence: str
+    evidence_sentence: str
+    phases: tuple[PhaseSummary, ...]
+    actions: tuple[RecommendationView, ...]
+    more_actions: int  # recommendations beyond those listed
+    role_sentences: tuple[str, ...]
+
+
+def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summary:
+    levels = [number for number, _ in view.levels]
+    lowest, top = levels[0], levels[-1]
+    overall = view.overall_level
+    if overall is None:
+        missing = [p.name for p in view.phases if p.level is None]
+        meaning = (
+            f"Level {lowest} ({bank.level(lowest).name.lower()}) holds the foundations every "
+            "other level builds on, and at least one phase does not meet it yet."
+        )
+        sentence = (
+            f"{join_names(missing)} {'does' if len(missing) == 1 else 'do'} not yet meet level "
+            f"{lowest}. The overall level is the lowest phase level, so these foundations come "
+            "before any automation."
+        )
+    else:
+        meaning = first_sentence(bank.level(overall).description)
+        above = [p for p in view.phases if p.level is not None and p.level > overall]
+        holding = [p.name for p in view.phases if p.level == overall]
+        if overall == top:
+            sentence = f"Every phase reaches level {top}, the top of this model."
+        elif above:
+            sentence = (
+                f"The overall level is the lowest phase level: {join_names(holding)} "
+                f"{'holds' if len(holding) == 1 else 'hold'} it at level {overall}, while "
+                + join_names([f"{p.name} reaches level {p.level}" for p in above])
+                + "."
+            )
+        else:
+            sentence = (
+                f"Every phase is at level {overall}; level {overall + 1} needs each of them to "
+                "clear its next cell."
+            )
+
+    one = without_evidence == 1
+    missing = (
+        f"{plural(without_evidence, 'practice')} answered “Automated” "
+        f"{'has' if one else 'have'} no evidence attached"
+    )
+    counted = f"{missing} and {'counts' if one else 'count'} as done manually in that view"
+    dropped = [p for p in view.phases if p.evidenced_label != p.label]
+    drops = join_names([f"{p.name} drops to {in_sentence(p.evidenced_label)}" for p in dropped])
+    if view.overall_evidenced_label != view.overall_label:
+        evidence = (
+            "Counting only answers backed by evidence, the overall level would be "
+            f"{in_sentence(view.overall_evidenced_label)}, as {drops}: {counted}. Links to the "
+            "pipelines, dashboards or runbooks behind them close this difference."
+        )
+    elif dropped:
+        evidence = (
+            f"Counting only answers backed by evidence, the overall level holds but {drops}: "
+            f"{counted}."
+        )
+    elif without_evidence:
+        evidence = (
+            f"The levels hold when only answers backed by evidence count, although {missing}."
+        )
+    else:
+        evidence = "The levels hold when only answers backed by evidence count."
+
+    actions = view.recommendations[:TOP_ACTIONS]
+    return Summary(
+        overall_label=view.overall_label,
+        overall_meaning=meaning,
+        overall_sentence=sentence,
+        evidence_sentence=evidence,
+        phases=tuple(_phase_summary(view, phase, top) for phase in view.phases),
+        actions=actions,
+        more_actions=len(view.recommendations) - len(actions),
+        role_sentences=_role_summary(view),
+    )
+
+
+def automated_without_evidence(result: Result) -> tuple[str, ...]:
+    """Codes answered "automated" with no evidence: the evidenced view counts them as manual."""
+    return tuple(
+        trace.code
+        for phase in result.phases
+        for cell in phase.cells
+        for trace in cell.answers
+        if trace.points == 1.0 and trace.evidenced_points == 0.5
+    )
+
+
+def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary:
+    target = f"level {phase.target}" + ("" if phase.target_given else " (the next level)")
+    if phase.level is not None and phase.level >= top:
+        return PhaseSummary(phase.name, phase.label, "Top level reached.")
+    next_level = 0 if phase.level is None else phase.level + 1
+    cell = next(c for c in phase.cells if c.level == next_level)
+    if cell.percent is None:
+        blocker = f"Level {next_level} has no applicable question"
+    else:
+        blocker = (
+            f"Level {next_level} has {percent_text(cell.percent)} of its points "
+            f"(threshold {view.threshold:g}{NBSP}%)"
+        )
+    if cell.critical_failures:
+        codes = join_names(list(cell.critical_failures))
+        noun = "practice" if len(cell.critical_failures) == 1 else "practices"
+        verb = "is" if len(cell.critical_failures) == 1 else "are"
+        blocker += f" and critical {noun} {codes} {verb} not yet in place"
+    blocker += "."
+    if cell.low_confidence:
+        blocker += f" Low confidence: {cell.na} of its {cell.questions} questions do not apply."
+    reached = phase.level is not None and phase.level >= phase.target
+    goal = f" Target {target} reached." if reached else f" Target: {target}."
+    return PhaseSummary(phase.name, phase.label, blocker + goal)
+
+
+def _role_summary(view: ResultView) -> tuple[str, ...]:
+    sentences = []
+    for role in view.roles_needing_action:
+        gap = "n/a" if role.gap is None else share_text(role.gap)
+        count = len(role.open_practices)
+        if role.action == RoleAction.ADD:
+            who = (
+                "the team did not say whether anyone holds it"
+                if role.presence == Presence.UNKNOWN
+                else "nobody in the team holds it"
+            )
+            sentences.append(
+                f"{role.name}: {who} and {gap} of its practices are missing; add the role, or "
+                f"name one person to own its {plural(count, 'open practice')}."
+            )
+        else:
+            sentences.append(
+                f"{role.name}: the role is {role.presence_label.lower()} but {gap} of its "
+                f"practices are missing; give it the time and mandate to close its "
+                f"{plural(count, 'open practice')}."
+            )
+    if not sentences:
+        sentences.append(
+            f"No role has {share_text(GAP_FOR_ACTION)} or more of its practices missing."
+        )
+    return tuple(sentences)

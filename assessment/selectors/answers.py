@@ -1,0 +1,106 @@
+"""Answers: one respondent's own, and the ones that are scored. The scored answers come from
+here and nowhere else: the lead's sheet in a solo assessment, the settled final answers in a team
+assessment; either way as `AnswerRecord`s."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assessment.formats.records import AnswerRecord
+from assessment.models import Answer, Assessment, FinalAnswer, Respondent
+from assessment.scoring.types import Bank
+
+ANSWER_FIELDS = ("question_code", "value", "evidence", "note", "reason")
+
+
+@dataclass(frozen=True)
+class ScoredAnswers:
+    """What would be scored if the assessment were submitted now."""
+
+    team: bool  # answered as a team: the lead's settled answers count, not anyone's own
+    answers: dict[str, AnswerRecord]  # by question code
+
+
+def is_team_assessment(assessment: Assessment) -> bool:
+    """Several respondents answer on their own and the lead settles final answers. Once any
+    answer is settled it stays a team assessment, even if respondents leave again, so settled
+    answers are never silently dropped."""
+    return (
+        Respondent.objects.filter(assessment=assessment).count() > 1
+        or FinalAnswer.objects.filter(assessment=assessment).exists()
+    )
+
+
+def scored_answers(assessment: Assessment) -> ScoredAnswers:
+    if is_team_assessment(assessment):
+        rows = FinalAnswer.objects.filter(assessment=assessment)
+        return ScoredAnswers(team=True, answers=_records(rows.values_list(*ANSWER_FIELDS)))
+    rows = Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+    return ScoredAnswers(team=False, answers=_records(rows.values_list(*ANSWER_FIELDS)))
+
+
+def respondent_answers(respondent: Respondent) -> dict[str, AnswerRecord]:
+    """One respondent's own answers, by question code."""
+    rows = Answer.objects.filter(respondent=respondent).values_list(*ANSWER_FIELDS)
+    return _records(rows)
+
+
+def _records(rows: object) -> dict[str, AnswerRecord]:
+    return {
+        code: AnswerRecord(value=value, evidence=evidence, note=note, reason=reason)
+        for code, value, evidence, note, reason in rows  # type: ignore[attr-defined]
+    }
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    code: str
+    name: str
+    answered: int
+    total: int
+    missing: tuple[str, ...]  # codes, in bank order
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+@dataclass(frozen=True)
+class Progress:
+    phases: tuple[PhaseProgress, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(p.answered for p in self.phases)
+
+    @property
+    def total(self) -> int:
+        return sum(p.total for p in self.phases)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+def progress(bank: Bank, answers: dict[str, AnswerRecord]) -> Progress:
+    """Answered / total per phase; "Don't know" counts as answered, a typed note alone does not."""
+    phases = []
+    for phase in bank.phases:
+        questions = bank.questions_in(phase.code)
+        missing = tuple(
+            q.code for q in questions if not (q.code in answers and answers[q.code].answered)
+        )
+        phases.append(
+            PhaseProgress(
+                code=phase.code,
+                name=phase.name,
+                answered=len(questions) - len(missing),
+                total=len(questions),
+                missing=missing,
+            )
+        )
+    return Progress(phases=tuple(phases))

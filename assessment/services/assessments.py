@@ -1,0 +1,191 @@
+"""An assessment's life: started (maybe from last quarter's), composed, submitted and frozen,
+reopened. Every step is recorded in its `AssessmentEvent`s."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from assessment.banks.mapping import continued_codes
+from assessment.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    AssessmentStatus,
+    QuestionBank,
+    Respondent,
+)
+from assessment.scoring.engine import score
+from assessment.scoring.results import Result
+from assessment.scoring.summary import result_summary
+from assessment.selectors.answers import scored_answers
+from assessment.selectors.assessments import engine_input
+from assessment.selectors.consensus import team_snapshot
+from assessment.services.standings import team_standing_refresh
+from core.models import Team
+
+ALREADY_SUBMITTED = "This assessment was submitted; its answers can no longer change."
+NOT_SUBMITTED = "Only a submitted assessment can be reopened."
+REASON_LIMIT = 500  # AssessmentEvent.detail
+
+
+class AssessmentLocked(Exception):
+    """A write to an assessment that no longer accepts it."""
+
+
+class AssessmentIncomplete(Exception):
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(f"{len(missing)} question(s) have no answer yet")
+
+
+def assessment_start(
+    *,
+    team: Team,
+    bank: QuestionBank,
+    label: str,
+    targets: dict[str, int],
+    by: AbstractBaseUser,
+    copy_from: Assessment | None = None,
+    detail: str = "",
+) -> Assessment:
+    """A new draft. With `copy_from` (the team's last assessment), it starts from that one's team
+    composition and scored answers, so a quarterly re-assessment only changes what changed;
+    answers follow renamed questions through the bank's `replaces:` mapping."""
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            team=team,
+            bank=bank,
+            label=label,
+            targets=targets,
+            created_by=by,
+            # Only roles the chosen bank knows: a new version may have dropped one.
+            composition={
+                role: presence
+                for role, presence in (copy_from.composition if copy_from else {}).items()
+                if role in {r.code for r in bank.bank().roles}
+            },
+        )
+        lead = Respondent.objects.create(assessment=assessment, user=by, is_lead=True)
+        if copy_from is not None:
+            detail = detail or f"started from {copy_from.label}"
+        AssessmentEvent.objects.create(
+            assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by, detail=detail
+        )
+        if copy_from is not None:
+            earlier = scored_answers(copy_from).answers
+            mapping = continued_codes(bank.bank(), earlier)
+            Answer.objects.bulk_create(
+                Answer(
+                    respondent=lead,
+                    question_code=new_code,
+                    value=earlier[old_code].value,
+                    evidence=earlier[old_code].evidence,
+                    note=earlier[old_code].note,
+                    reason=earlier[old_code].reason,
+                    updated_by=by,
+                )
+                for new_code, old_code in mapping.items()
+            )
+    return assessment
+
+
+def assessment_set_composition(
+    *, assessment: Assessment, composition: dict[str, str], by: AbstractBaseUser
+) -> None:
+    with transaction.atomic():
+        locked = lock_draft(assessment)
+        if locked.composition == composition:
+            return
+        locked.composition = composition
+        locked.save(update_fields=["composition", "updated_at"])
+        AssessmentEvent.objects.create(
+            assessment=locked, kind=AssessmentEvent.Kind.COMPOSITION_CHANGED, user=by
+        )
+    assessment.composition = composition
+
+
+def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result:
+    """Score the scored answers and freeze them. Every question needs an answer ("Don't know"
+    counts); the stored result never changes afterwards."""
+    with transaction.atomic():
+        locked = lock_draft(assessment)
+        bank = locked.bank.bank()
+        scored = scored_answers(locked)
+        missing = [
+            q.code
+            for q in bank.questions
+            if not (q.code in scored.answers and scored.answers[q.code].answered)
+        ]
+        if missing:
+            raise AssessmentIncomplete(missing)
+        result = score(bank, engine_input(locked, scored.answers))
+        locked.status = AssessmentStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.submitted_by = by
+        locked.result = result.to_dict()
+        locked.summary = result_summary(locked.result)
+        locked.team_snapshot = team_snapshot(locked, bank).to_dict() if scored.team else None
+        locked.engine_version = result.engine_version
+        locked.result_version += 1
+        locked.save()
+        AssessmentEvent.objects.create(
+            assessment=locked, kind=AssessmentEvent.Kind.SUBMITTED, user=by
+        )
+        team_standing_refresh(locked.team_id)
+    _refresh(assessment, locked)
+    return result
+
+
+def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: str = "") -> None:
+    """Back to draft, recorded in the assessment's history. The old result is kept until the
+    next submission replaces it, so its report stays readable meanwhile."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if not locked.is_submitted:
+            raise AssessmentLocked(NOT_SUBMITTED)
+        locked.status = AssessmentStatus.DRAFT
+        locked.save(update_fields=["status", "updated_at"])
+        AssessmentEvent.objects.create(
+            assessment=locked,
+            kind=AssessmentEvent.Kind.REOPENED,
+            user=by,
+            detail=reason[:REASON_LIMIT],
+        )
+        team_standing_refresh(locked.team_id)
+    _refresh(assessment, locked)
+
+
+def assessment_set_naming(
+    *, assessment: Assessment, name_respondents: bool, by: AbstractBaseUser
+) -> None:
+    """Whether the report names respondents beside their answers (else "Respondent 2")."""
+    with transaction.atomic():
+        locked = lock_draft(assessment)
+        if locked.name_respondents == name_respondents:
+            return
+        locked.name_respondents = name_respondents
+        locked.save(update_fields=["name_respondents", "updated_at"])
+        AssessmentEvent.objects.create(
+            assessment=locked,
+            kind=AssessmentEvent.Kind.NAMING_CHOSEN,
+            user=by,
+            detail="named" if name_respondents else "anonymous",
+        )
+    assessment.name_respondents = name_respondents
+
+
+def lock_draft(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked until the transaction ends; AssessmentLocked once submitted.
+    Holding it makes a concurrent submit wait, so no write lands after a submission."""
+    locked = Assessment.objects.select_for_update().select_related("bank").get(pk=assessment.pk)
+    if locked.is_submitted:
+        raise AssessmentLocked(ALREADY_SUBMITTED)
+    return locked
+
+
+def _refresh(assessment: Assessment, locked: Assessment) -> None:
+    fields = ("status", "submitted_at", "submitted_by", "result", "summary", "engine_version")
+    for field in (*fields, "team_snapshot", "result_version"):
+        setattr(assessment, field, getattr(locked, field))

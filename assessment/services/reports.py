@@ -1,0 +1,16 @@
+"""Rendered report PDFs: from the cache when the same report was rendered before."""
+
+from __future__ import annotations
+
+from assessment.models import Assessment
+from assessment.pdf.cache import report_pdf_cache
+from assessment.pdf.render import report_pdf
+from assessment.selectors.report import report_context, report_sources
+
+
+def report_pdf_bytes(assessment: Assessment) -> bytes:
+    """The PDF of an assessment that has a result; rendered once per submission it shows."""
+    sources = report_sources(assessment)
+    return report_pdf_cache().get_or_render(
+        sources.pdf_key, lambda: report_pdf(report_context(sources)).content
+    )

@@ -1,0 +1,121 @@
+"""Moving assessments in and out: CSV and JSON downloads, importing a file into a team, and an
+organisation's ZIP export built in the background."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment.formats.answers_file import AnswersFileError
+from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
+from assessment.forms.exchange import ImportForm
+from assessment.models import ExportJob
+from assessment.permissions import NO_EXPORTS, NO_IMPORTS, may_edit
+from assessment.selectors.answers import scored_answers
+from assessment.selectors.assessments import assessment_for_user, assessment_record
+from assessment.selectors.exports import export_job, export_path
+from assessment.services.exports import organization_export_start
+from assessment.services.imports import assessment_import, read_import
+from core.selectors import organization_for_user, team_for_user
+
+
+def _download(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def assessment_export_csv(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    answers = scored_answers(assessment).answers
+    return _download(
+        assessment_csv(assessment.bank.bank(), answers),
+        "text/csv; charset=utf-8",
+        export_filename(assessment.team.name, assessment.label, "csv"),
+    )
+
+
+@require_GET
+def assessment_export_json(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    answers = scored_answers(assessment).answers
+    return _download(
+        json.dumps(
+            assessment_json(assessment_record(assessment), answers), indent=2, ensure_ascii=False
+        ),
+        "application/json",
+        export_filename(assessment.team.name, assessment.label, "json"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_import_page(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, membership = team_for_user(request.user, team_id)
+    if not may_edit(membership):
+        raise PermissionDenied(NO_IMPORTS)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = read_import(form.cleaned_data["file"])
+        except AnswersFileError as error:
+            problems = error.problems
+        else:
+            label = form.cleaned_data["label"] or imported.label
+            if not label:
+                form.add_error("label", "This file holds no label: give the assessment one.")
+            else:
+                assessment = assessment_import(
+                    team=team,
+                    bank=imported.bank,
+                    label=label,
+                    given=imported.given,
+                    by=request.user,
+                )
+                messages.success(
+                    request,
+                    f"Imported {len(imported.given.answers)} answers as a draft: review and "
+                    "submit it when it is right.",
+                )
+                return redirect("assessment_review", assessment.pk)
+    return render(
+        request,
+        "assessment/import.html",
+        {"team": team, "form": form, "problems": problems},
+    )
+
+
+@require_POST
+def organization_export_request(request: HttpRequest, slug: str) -> HttpResponse:
+    organization, membership = organization_for_user(request.user, slug)
+    if not may_edit(membership):
+        raise PermissionDenied(NO_EXPORTS)
+    job = organization_export_start(organization=organization, by=request.user)
+    return redirect("organization_export", organization.slug, job.pk)
+
+
+@require_GET
+def organization_export(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    organization, membership = organization_for_user(request.user, slug)
+    job = export_job(organization, job_id)
+    return render(
+        request,
+        "assessment/organization_export.html",
+        {"organization": organization, "membership": membership, "job": job},
+    )
+
+
+@require_GET
+def organization_export_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    organization, _ = organization_for_user(request.user, slug)
+    job = export_job(organization, job_id)
+    path = export_path(job) if job.status == ExportJob.Status.DONE else None
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)

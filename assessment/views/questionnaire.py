@@ -1,0 +1,322 @@
+"""The questionnaire: start an assessment, say who the team has, answer phase by phase, review,
+submit, reopen, and read the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import BoundField
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment.formats.records import AnswerRecord
+from assessment.forms.questionnaire import CompositionForm, PhaseAnswersForm, StartAssessmentForm
+from assessment.models import Assessment
+from assessment.permissions import (
+    LEAD_ONLY,
+    READ_ONLY_ROLE,
+    REOPEN_REFUSED,
+    SUBMITTED_READ_ONLY,
+    leads,
+    may_edit,
+    may_reopen,
+    phase_refusal,
+)
+from assessment.reports.result_view import result_view
+from assessment.scoring.results import Result
+from assessment.scoring.types import Bank, Level, Question
+from assessment.selectors.answers import (
+    is_team_assessment,
+    progress,
+    respondent_answers,
+    scored_answers,
+)
+from assessment.selectors.assessments import assessment_for_user, latest_submitted
+from assessment.selectors.banks import latest_question_banks
+from assessment.selectors.respondents import lead_respondent, respondent_for
+from assessment.services import assessments as assessment_services
+from assessment.services.answers import answers_save
+from assessment.services.assessments import (
+    AssessmentIncomplete,
+    AssessmentLocked,
+    assessment_set_composition,
+)
+from core.models import Membership
+from core.selectors import team_for_user
+
+
+def _writable(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Membership]:
+    """An assessment the user may change: 404 outside their organisations, 403 for viewers."""
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if not may_edit(membership):
+        raise PermissionDenied(READ_ONLY_ROLE)
+    return assessment, membership
+
+
+def refuse_if_submitted(request: HttpRequest, assessment: Assessment) -> HttpResponse | None:
+    """Back to the result, with a message, when a draft-only page is asked of a submission."""
+    if assessment.is_submitted:
+        messages.error(request, SUBMITTED_READ_ONLY)
+        return redirect("assessment_result", assessment.pk)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
+    team, membership = team_for_user(request.user, team_id)
+    if not may_edit(membership):
+        raise PermissionDenied(READ_ONLY_ROLE)
+    banks = latest_question_banks()
+    chosen = banks[0] if banks else None
+    previous = latest_submitted(team)
+    form = StartAssessmentForm(
+        request.POST or None,
+        banks=banks,
+        bank=chosen.bank() if chosen else None,
+        previous=previous,
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = assessment_services.assessment_start(
+            team=team,
+            bank=form.cleaned_data["bank"],
+            label=form.cleaned_data["label"],
+            targets=form.targets(),
+            by=request.user,
+            copy_from=previous if form.cleaned_data.get("copy_previous") else None,
+        )
+        return redirect("assessment_composition", assessment.pk)
+    return render(
+        request,
+        "assessment/start.html",
+        {"team": team, "form": form, "has_banks": bool(banks)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = _writable(request, assessment_id)
+    if refused := refuse_if_submitted(request, assessment):
+        return refused
+    # The composition is scored: in a team assessment it is the lead's to set.
+    if is_team_assessment(assessment) and not leads(assessment, request.user, membership):
+        raise PermissionDenied(LEAD_ONLY)
+    bank = assessment.bank.bank()
+    form = CompositionForm(request.POST or None, bank=bank, initial=assessment.composition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_set_composition(
+                assessment=assessment, composition=form.composition(), by=request.user
+            )
+        except AssessmentLocked:
+            messages.error(request, SUBMITTED_READ_ONLY)
+            return redirect("assessment_result", assessment.pk)
+        messages.success(request, "Team composition saved.")
+        return redirect("assessment_phase", assessment.pk, bank.phases[0].code)
+    answers = respondent_answers(lead_respondent(assessment))
+    return render(
+        request,
+        "assessment/composition.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "progress": progress(bank, answers),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    bank = assessment.bank.bank()
+    try:
+        current = bank.phase(phase)
+    except KeyError:
+        raise Http404 from None
+    respondent = respondent_for(assessment, request.user)
+    not_yours = phase_refusal(respondent.phases if respondent else None, current.code)
+    if request.method == "POST":
+        if not may_edit(membership):
+            raise PermissionDenied(READ_ONLY_ROLE)
+        if refused := refuse_if_submitted(request, assessment):
+            return refused
+        if not_yours:
+            raise PermissionDenied(not_yours)
+    answers = respondent_answers(respondent) if respondent else {}
+    questions = bank.questions_in(current.code)
+    form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
+    if request.method == "POST":
+        if form.is_valid() and respondent is not None:
+            try:
+                saved = answers_save(
+                    assessment=assessment,
+                    respondent=respondent,
+                    changes=form.changes(),
+                    by=request.user,
+                )
+            except AssessmentLocked:
+                # Submitted by someone else between this page's checks and its save.
+                messages.error(request, SUBMITTED_READ_ONLY)
+                return redirect("assessment_result", assessment.pk)
+            messages.success(
+                request, f"{current.name}: saved {saved} answer{'s' if saved != 1 else ''}."
+            )
+            return redirect(_after_save(request, assessment, bank, current.code))
+        messages.error(request, "Nothing was saved: please correct the answers marked below.")
+    phase_index = [p.code for p in bank.phases].index(current.code)
+    return render(
+        request,
+        "assessment/phase.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "bank": bank,
+            "phase": current,
+            "sections": _sections(bank, questions, form, answers),
+            "form": form,
+            "progress": progress(bank, answers),
+            "next_phase": bank.phases[phase_index + 1]
+            if phase_index + 1 < len(bank.phases)
+            else None,
+            "read_only": assessment.is_submitted or not may_edit(membership) or bool(not_yours),
+            "not_yours": not_yours,
+            "respondent": respondent,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """What the phase template needs for one question."""
+
+    question: Question
+    fields: dict[str, BoundField]
+    answered: bool
+    owner: str
+
+
+def _sections(
+    bank: Bank,
+    questions: tuple[Question, ...],
+    form: PhaseAnswersForm,
+    answers: dict[str, AnswerRecord],
+) -> list[tuple[Level, list[QuestionBlock]]]:
+    return [
+        (
+            level,
+            [
+                QuestionBlock(
+                    question=q,
+                    fields=form.question_fields(q),
+                    answered=q.code in answers and answers[q.code].answered,
+                    owner=bank.role(q.owner).name,
+                )
+                for q in questions
+                if q.level == level.number
+            ],
+        )
+        for level in bank.levels
+    ]
+
+
+def _after_save(request: HttpRequest, assessment: Assessment, bank: Bank, phase_code: str) -> str:
+    codes = [p.code for p in bank.phases]
+    if "continue" in request.POST:
+        index = codes.index(phase_code)
+        if index + 1 < len(codes):
+            return reverse("assessment_phase", args=[assessment.pk, codes[index + 1]])
+        return reverse("assessment_review", args=[assessment.pk])
+    return reverse("assessment_phase", args=[assessment.pk, phase_code])
+
+
+@require_GET
+def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if assessment.is_submitted:
+        return redirect("assessment_result", assessment.pk)
+    bank = assessment.bank.bank()
+    # What will be scored: the lead's answers alone, or the settled answers of a team.
+    scored = scored_answers(assessment)
+    answered = progress(bank, scored.answers)
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "bank": bank,
+            "progress": answered,
+            "team_answering": scored.team,
+            "leads": leads(assessment, request.user, membership),
+            "missing": [
+                (phase, [bank.question(code) for code in phase.missing])
+                for phase in answered.phases
+                if phase.missing
+            ],
+        },
+    )
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = _writable(request, assessment_id)
+    if refused := refuse_if_submitted(request, assessment):
+        return refused
+    if is_team_assessment(assessment) and not leads(assessment, request.user, membership):
+        raise PermissionDenied(LEAD_ONLY)
+    try:
+        assessment_services.assessment_submit(assessment=assessment, by=request.user)
+    except AssessmentIncomplete as error:
+        messages.error(
+            request,
+            f"{len(error.missing)} question(s) still need an answer before you can submit "
+            "(\u201cDon\u2019t know\u201d counts as an answer).",
+        )
+        return redirect("assessment_review", assessment.pk)
+    except AssessmentLocked as error:
+        messages.error(request, str(error))
+        return redirect("assessment_result", assessment.pk)
+    except ValueError as error:
+        # Stored data the bank cannot score (say, a target for a phase it lacks): say so.
+        messages.error(request, f"This assessment cannot be scored as it stands: {error}")
+        return redirect("assessment_review", assessment.pk)
+    messages.success(request, "Submitted. The answers are now frozen and the result is stored.")
+    return redirect("assessment_result", assessment.pk)
+
+
+@require_POST
+def assessment_reopen(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if not may_reopen(membership):
+        raise PermissionDenied(REOPEN_REFUSED)
+    try:
+        assessment_services.assessment_reopen(
+            assessment=assessment, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except AssessmentLocked as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Reopened: answers can change until the next submission.")
+    return redirect("assessment_review", assessment.pk)
+
+
+@require_GET
+def assessment_result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    view = result_view(assessment.bank.bank(), Result.from_dict(assessment.result))
+    return render(
+        request,
+        "assessment/result.html",
+        {
+            "assessment": assessment,
+            "membership": membership,
+            "view": view,
+            "top_recommendations": view.recommendations[:5],
+            "can_reopen": assessment.is_submitted and may_reopen(membership),
+        },
+    )

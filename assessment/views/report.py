@@ -1,0 +1,36 @@
+"""The maturity report of a submitted assessment: a web page and a PDF download."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from assessment.selectors.assessments import assessment_for_user
+from assessment.selectors.report import report_context, report_filename, report_sources
+from assessment.services.reports import report_pdf_bytes
+
+
+@require_GET
+def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    report = report_context(report_sources(assessment))
+    return render(
+        request,
+        "reports/report.html",
+        {"assessment": assessment, "membership": membership, "report": report, "view": report.view},
+    )
+
+
+@require_GET
+def assessment_report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    response = HttpResponse(report_pdf_bytes(assessment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
+    # A client's maturity report: browsers may keep it, shared caches and proxies may not.
+    response["Cache-Control"] = "private"
+    return response

@@ -1,0 +1,1 @@
+"""Pages, one module per feature: home and health, organisations, members."""

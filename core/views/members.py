@@ -1,0 +1,80 @@
+"""Who belongs to an organisation, in which role: owners add, change and remove members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment.permissions import OWNERS_ONLY, may_manage_members
+from core import selectors, services
+from core.forms import MemberInviteForm, MemberRoleForm
+from core.models import Membership, Organization, Role
+from core.selectors import membership_of, organization_for_user
+
+
+def _owned(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
+    organization, membership = organization_for_user(request.user, slug)
+    if not may_manage_members(membership):
+        raise PermissionDenied(OWNERS_ONLY)
+    return organization, membership
+
+
+@require_http_methods(["GET", "POST"])
+def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+    organization, membership = organization_for_user(request.user, slug)
+    form = MemberInviteForm(request.POST or None, organization=organization)
+    if request.method == "POST":
+        if not may_manage_members(membership):
+            raise PermissionDenied(OWNERS_ONLY)
+        if form.is_valid():
+            try:
+                added = services.membership_add(
+                    organization=organization,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+            except IntegrityError:  # the same invitation, sent twice at once
+                messages.info(request, "That person already belongs to this organisation.")
+                return redirect("organization_members", organization.slug)
+            messages.success(
+                request, f"{added.user.get_username()} joined as {added.get_role_display()}."
+            )
+            return redirect("organization_members", organization.slug)
+    return render(
+        request,
+        "assessment/organization_members.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "members": selectors.organization_members(organization),
+            "form": form,
+            "role_choices": Role.choices,
+        },
+    )
+
+
+@require_POST
+def organization_member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organization, _ = _owned(request, slug)
+    target = membership_of(organization, membership_id)
+    try:
+        if "remove" in request.POST:
+            services.membership_remove(membership=target, by=request.user)
+            messages.success(request, f"{target.user.get_username()} no longer belongs here.")
+        else:
+            form = MemberRoleForm(request.POST, prefix=f"m{target.pk}")
+            if not form.is_valid():
+                messages.error(request, "Choose one of the listed roles.")
+            else:
+                services.membership_set_role(
+                    membership=target, role=form.cleaned_data["role"], by=request.user
+                )
+                messages.success(request, f"{target.user.get_username()} is now {target.role}.")
+    except services.LastOwner as error:
+        messages.error(request, str(error))
+    return redirect("organization_members", organization.slug)
