@@ -36,17 +36,22 @@ run: setup
 test: install
 	$(BIN)/python -m pytest
 
+# ruff, then the import contracts of pyproject.toml (the layers of docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# System checks, missing migrations, and the production settings' deploy checks.
 check: install
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install
 	$(DEV_ENV) $(BIN)/python bench/run.py

@@ -15,7 +15,7 @@ from core.admin import ReadOnlyAdmin
 
 
 @admin.register(QuestionBank)
-class QuestionBankAdmin(admin.ModelAdmin):
+class QuestionBankAdmin(ReadOnlyAdmin):
     """Read-only: banks come from versioned files via `load_question_bank`."""
 
     list_display = ["title", "slug", "version", "question_count", "loaded_at"]
@@ -29,12 +29,6 @@ class QuestionBankAdmin(admin.ModelAdmin):
         "loaded_at",
         "content",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -68,7 +68,8 @@ class StaticFilesFetcher(URLFetcher):
             raise RefusedURL(NOT_A_FILE.format(url=url))
         return path
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+    # WeasyPrint passes request headers; files from disk need none.
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:  # noqa: ARG002
         path = self.path_for(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(
