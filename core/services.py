@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from core.models import Membership, Organization, OrganizationEvent, Role, Team
+from core.selectors import display_name
 
 LAST_OWNER = "An organisation needs at least one owner: make someone else owner first."
 
@@ -38,7 +39,7 @@ def membership_add(
             organization,
             OrganizationEvent.Kind.MEMBER_ADDED,
             by,
-            f"{user.get_username()} as {membership.get_role_display().lower()}",
+            f"{display_name(user)} as {membership.get_role_display().lower()}",
         )
     return membership
 
@@ -56,8 +57,7 @@ def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUs
             membership.organization,
             OrganizationEvent.Kind.ROLE_CHANGED,
             by,
-            f"{membership.user.get_username()}: {before} to "
-            f"{membership.get_role_display().lower()}",
+            f"{display_name(membership.user)}: {before} to {membership.get_role_display().lower()}",
         )
 
 
@@ -70,7 +70,7 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
             membership.organization,
             OrganizationEvent.Kind.MEMBER_REMOVED,
             by,
-            membership.user.get_username(),
+            display_name(membership.user),
         )
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from assessment.models import Assessment, QuestionBank
+from assessment.models import Assessment, AssessmentEvent, QuestionBank
 from assessment.selectors.banks import question_bank
 from assessment.selectors.respondents import lead_respondent
 from assessment.services.answers import AnswerData, answers_save
@@ -101,11 +101,13 @@ def demo_load() -> list[str]:
 
 
 def _organization(slug: str, name: str, members: dict[AbstractBaseUser, Role]) -> Organization:
+    """The organisation with these members; the first (its owner) adds the others."""
     organization = core_services.organization_ensure(slug=slug, name=name)
+    owner = next(iter(members))
     for member, role in members.items():
         if not organization.memberships.filter(user=member).exists():
             core_services.membership_add(
-                organization=organization, user=member, role=role, by=member
+                organization=organization, user=member, role=role, by=owner
             )
     return organization
 
@@ -169,8 +171,12 @@ def _assessment(
     if submitted_at is not None:
         assessment_submit(assessment=assessment, by=user)
         # Back-date it, so the demo shows a history of quarters.
+        started = submitted_at - timedelta(days=5)
         Assessment.objects.filter(pk=assessment.pk).update(
-            submitted_at=submitted_at, created_at=submitted_at - timedelta(days=5)
+            submitted_at=submitted_at, created_at=started
         )
+        events = AssessmentEvent.objects.filter(assessment=assessment)
+        events.exclude(kind=AssessmentEvent.Kind.SUBMITTED).update(at=started)
+        events.filter(kind=AssessmentEvent.Kind.SUBMITTED).update(at=submitted_at)
         team_standing_refresh(team.pk)
     return assessment
