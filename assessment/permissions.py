@@ -7,9 +7,10 @@ members also edit (`can_edit`), viewers only read. Owners alone manage who belon
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
 from assessment.models import Assessment
 from core.models import Membership
-from core.selectors import AnyUser
 
 READ_ONLY_ROLE = "Your role in this organisation lets you read assessments, not change them."
 SUBMITTED_READ_ONLY = "This assessment is submitted; an owner can reopen it to change answers."
@@ -38,7 +39,9 @@ def may_manage_members(membership: Membership) -> bool:
     return membership.can_manage_members
 
 
-def leads(assessment: Assessment, user: AnyUser, membership: Membership) -> bool:
+def leads(
+    assessment: Assessment, user: AbstractBaseUser | AnonymousUser, membership: Membership
+) -> bool:
     """Who settles a team's answers, sets its composition and submits: the assessment's lead,
     or an owner or consultant of the organisation (who may stand in for an absent lead)."""
     return membership.can_edit and (assessment.created_by_id == user.pk or membership.can_manage)

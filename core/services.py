@@ -36,7 +36,7 @@ def membership_add(
     with transaction.atomic():
         membership = Membership.objects.create(organization=organization, user=user, role=role)
         _record(
-            organization,
+            organization.pk,
             OrganizationEvent.Kind.MEMBER_ADDED,
             by,
             f"{display_name(user)} as {membership.get_role_display().lower()}",
@@ -54,7 +54,7 @@ def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUs
         membership.role = role
         membership.save(update_fields=["role"])
         _record(
-            membership.organization,
+            membership.organization_id,
             OrganizationEvent.Kind.ROLE_CHANGED,
             by,
             f"{display_name(membership.user)}: {before} to {membership.get_role_display().lower()}",
@@ -67,18 +67,16 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
             _keep_an_owner(membership)
         membership.delete()
         _record(
-            membership.organization,
+            membership.organization_id,
             OrganizationEvent.Kind.MEMBER_REMOVED,
             by,
             display_name(membership.user),
         )
 
 
-def _record(
-    organization: Organization, kind: str, by: AbstractBaseUser, detail: str
-) -> OrganizationEvent:
-    return OrganizationEvent.objects.create(
-        organization=organization, kind=kind, user=by, detail=detail[:500]
+def _record(organization_id: int, kind: str, by: AbstractBaseUser, detail: str) -> None:
+    OrganizationEvent.objects.create(
+        organization_id=organization_id, kind=kind, user=by, detail=detail[:500]
     )
 
 

@@ -1,6 +1,7 @@
 """Team snapshots become `TeamSnapshot.to_dict()` ({"flagged": [...]}) instead of a bare list, and
-team assessments submitted before snapshots existed (migration 0006) get one, so the report never
-reads live answers for a submitted result.
+submitted team assessments from before snapshots existed (migration 0006) get one, so the report
+never reads live answers. A reopened draft gets none: its answers may have changed since its
+submission, and its next submission takes the snapshot.
 
 The rules below are a frozen copy of assessment.scoring.consensus at the time of writing: a
 migration must not change when the application code does.
@@ -80,11 +81,12 @@ def forwards(apps, schema_editor):
     Assessment = apps.get_model("assessment", "Assessment")
     Respondent = apps.get_model("assessment", "Respondent")
     FinalAnswer = apps.get_model("assessment", "FinalAnswer")
-    for assessment in Assessment.objects.exclude(result=None).select_related("bank"):
+    scored = Assessment.objects.filter(result__isnull=False).select_related("bank")
+    for assessment in scored.defer("result", "summary").iterator(chunk_size=200):
         snapshot = assessment.team_snapshot
         if isinstance(snapshot, list):
             assessment.team_snapshot = {"flagged": snapshot}
-        elif snapshot is None:
+        elif snapshot is None and assessment.status == "submitted":
             team = (
                 Respondent.objects.filter(assessment=assessment).count() > 1
                 or FinalAnswer.objects.filter(assessment=assessment).exists()
@@ -99,7 +101,7 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     Assessment = apps.get_model("assessment", "Assessment")
-    for assessment in Assessment.objects.exclude(team_snapshot=None):
+    for assessment in Assessment.objects.filter(team_snapshot__isnull=False).iterator():
         if isinstance(assessment.team_snapshot, dict):
             assessment.team_snapshot = assessment.team_snapshot["flagged"]
             assessment.save(update_fields=["team_snapshot"])

@@ -126,5 +126,8 @@ class TeamSnapshot:
         return {"flagged": [question.to_dict() for question in self.flagged]}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> TeamSnapshot:
-        return cls(flagged=tuple(FlaggedQuestion.from_dict(q) for q in data["flagged"]))
+    def from_dict(cls, data: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> TeamSnapshot:
+        # A bare list is how the previous release stored it; while an upgrade rolls out, its web
+        # workers may still write one after migration 0008 has converted the rest.
+        flagged = data if isinstance(data, Sequence) else data["flagged"]
+        return cls(flagged=tuple(FlaggedQuestion.from_dict(q) for q in flagged))

@@ -35,6 +35,16 @@ def organization_activity(
     assessment_events = (
         AssessmentEvent.objects.filter(assessment__team__organization=organization)
         .select_related("user", "assessment__team")
+        .only(
+            "at",
+            "kind",
+            "detail",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "assessment__label",
+            "assessment__team__name",
+        )
         .order_by("-at", "-pk")[:limit]
     )
     entries = [

@@ -96,6 +96,7 @@ def assessment_set_composition(
 ) -> None:
     with transaction.atomic():
         locked = lock_draft(assessment)
+        assessment.composition = composition
         if locked.composition == composition:
             return
         locked.composition = composition
@@ -103,7 +104,6 @@ def assessment_set_composition(
         AssessmentEvent.objects.create(
             assessment=locked, kind=AssessmentEvent.Kind.COMPOSITION_CHANGED, user=by
         )
-    assessment.composition = composition
 
 
 def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result:
@@ -163,6 +163,7 @@ def assessment_set_naming(
     """Whether the report names respondents beside their answers (else "Respondent 2")."""
     with transaction.atomic():
         locked = lock_draft(assessment)
+        assessment.name_respondents = name_respondents
         if locked.name_respondents == name_respondents:
             return
         locked.name_respondents = name_respondents
@@ -173,7 +174,6 @@ def assessment_set_naming(
             user=by,
             detail="named" if name_respondents else "anonymous",
         )
-    assessment.name_respondents = name_respondents
 
 
 def lock_draft(assessment: Assessment) -> Assessment:

@@ -45,3 +45,10 @@ def test_its_stored_form_is_plain_and_stable():
         "why": "a baseline exists for one model",
     }
     assert SNAPSHOT.to_dict()["flagged"][1]["final"] is None
+
+
+def test_a_snapshot_stored_as_a_bare_list_still_reads():
+    """The previous release stored the flagged list alone; during an upgrade its workers may
+    still write one."""
+    legacy = SNAPSHOT.to_dict()["flagged"]
+    assert TeamSnapshot.from_dict(legacy) == SNAPSHOT

@@ -86,3 +86,17 @@ def test_a_solo_assessment_keeps_no_snapshot(alice_client, draft):
     draft.refresh_from_db()
     assert draft.result is not None
     assert draft.team_snapshot is None
+
+
+def test_a_reopened_draft_gets_no_snapshot_from_answers_given_since(
+    submitted_team_assessment, alice
+):
+    from assessment.services.assessments import assessment_reopen
+
+    assessment_reopen(assessment=submitted_team_assessment, by=alice, reason="late change")
+    Assessment.objects.filter(pk=submitted_team_assessment.pk).update(team_snapshot=None)
+
+    migration.forwards(apps, None)
+
+    submitted_team_assessment.refresh_from_db()
+    assert submitted_team_assessment.team_snapshot is None

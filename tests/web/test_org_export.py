@@ -88,3 +88,13 @@ def test_a_second_click_joins_the_export_under_way(alice_client, draft, media):
     second = alice_client.post(f"/orgs/{slug}/exports/")
     assert first["Location"] == second["Location"]
     assert ExportJob.objects.count() == 1
+
+
+def test_jobs_queued_under_the_previous_task_path_still_find_their_task():
+    """django-tasks stores a queued task's dotted path; the export task used to live in
+    assessment.tasks."""
+    from django.utils.module_loading import import_string
+
+    from assessment.services.exports import export_organization
+
+    assert import_string("assessment.tasks.export_organization") is export_organization
