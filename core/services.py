@@ -3,7 +3,7 @@ organisation's activity log (`OrganizationEvent`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.models import Membership, Organization, OrganizationEvent, Role, Team
@@ -29,9 +29,7 @@ def team_ensure(*, organization: Organization, name: str, description: str = "")
     return team
 
 
-def membership_add(
-    *, organization: Organization, user: AbstractBaseUser, role: str, by: AbstractBaseUser
-) -> Membership:
+def membership_add(*, organization: Organization, user: User, role: str, by: User) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.create(organization=organization, user=user, role=role)
         _record(
@@ -43,7 +41,7 @@ def membership_add(
     return membership
 
 
-def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> None:
+def membership_set_role(*, membership: Membership, role: str, by: User) -> None:
     with transaction.atomic():
         if membership.role == role:
             return
@@ -61,7 +59,7 @@ def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUs
         )
 
 
-def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
+def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         if membership.role == Role.OWNER:
             _keep_an_owner(membership)
@@ -74,9 +72,7 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
         )
 
 
-def _record(
-    organization: Organization, kind: str, by: AbstractBaseUser, detail: str
-) -> OrganizationEvent:
+def _record(organization: Organization, kind: str, by: User, detail: str) -> OrganizationEvent:
     return OrganizationEvent.objects.create(
         organization=organization, kind=kind, user=by, detail=detail[:500]
     )
