@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development only: `make run` serves with DEBUG on and the development secret key.
 DEV_ENV := DEBUG=1
 
-.PHONY: install run setup test test-postgres lint format check bench clean
+.PHONY: install run setup test test-postgres lint format typecheck check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/python -m mypy
 
 # System checks, missing migrations, and the production settings' deploy checks.
 check: install

@@ -37,7 +37,7 @@ class QuestionBankAdmin(ReadOnlyAdmin):
 class RespondentInline(admin.TabularInline):
     model = Respondent
     extra = 0
-    fields = ["user", "is_lead", "role", "phases"]
+    fields = ("user", "is_lead", "role", "phases")
     readonly_fields = fields
     can_delete = False
 

@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -40,11 +41,11 @@ from core.models import Membership, Organization, Role, Team  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
 
-def build() -> tuple[Organization, object]:
+def build() -> tuple[Organization, User]:
     call_command("migrate", verbosity=0)
     call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=open(os.devnull, "w"))  # noqa: SIM115
     bank = QuestionBank.objects.get()
-    user = UserFactory(username="bench")
+    user = UserFactory.create(username="bench")
     organization = Organization.objects.create(name="Big client", slug="big-client")
     Membership.objects.create(user=user, organization=organization, role=Role.CONSULTANT)
     teams = Team.objects.bulk_create(

@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make the project importable
@@ -44,16 +46,19 @@ django.setup()
 from io import StringIO  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR  # noqa: E402
-from assessment.models import QuestionBank  # noqa: E402
+from assessment.models import Assessment, QuestionBank  # noqa: E402
 from assessment.pdf import render as pdf  # noqa: E402
 from assessment.pdf.cache import report_pdf_cache  # noqa: E402
 from assessment.selectors.report import report_context, report_sources  # noqa: E402
 from core.models import Membership, Organization, Role, Team  # noqa: E402
 from tests.reports.helpers import realistic_input, submitted_assessment  # noqa: E402
+
+T = TypeVar("T")
 
 RUNS = 5
 DOWNLOADS = 20
@@ -71,7 +76,7 @@ def verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
 
 
-def setup():
+def setup() -> tuple[User, Assessment]:
     call_command("migrate", verbosity=0)
     call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=StringIO())
     bank = QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
@@ -95,12 +100,14 @@ def setup():
     return user, current
 
 
-def median_seconds(action, runs: int = RUNS) -> tuple[float, object]:
-    timings, result = [], None
+def median_seconds(action: Callable[[], T], runs: int = RUNS) -> tuple[float, T]:
+    timings: list[float] = []
+    result: T | None = None
     for _ in range(runs):
         start = time.perf_counter()
         result = action()
         timings.append(time.perf_counter() - start)
+    assert result is not None
     return statistics.median(timings), result
 
 
@@ -126,7 +133,7 @@ def main() -> int:
     user, assessment = setup()
     print(f"assessment: {assessment.team.name}, {assessment.label} (with the previous quarter)")
 
-    def full_render():
+    def full_render() -> pdf.RenderedPdf:
         return pdf.report_pdf(report_context(report_sources(assessment)))
 
     start = time.perf_counter()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,7 +48,7 @@ SUPPORTED_DATABASE_ENGINES = {
 }
 
 
-def database_from_url(url: str) -> dict[str, Any]:
+def database_from_url(url: str) -> dj_database_url.DBConfig:
     """Turn DATABASE_URL into Django's DATABASES entry, or explain why it cannot."""
     try:
         config = dj_database_url.parse(url)

@@ -25,7 +25,8 @@ class MemberInviteForm(forms.Form):
         self.organization = organization
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         identifier = cleaned.get("identifier")
         if not identifier:
             return cleaned

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from core.models import Membership, Organization, Team
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def organizations_for(user: AnyUser) -> QuerySet[Organization]:
@@ -48,7 +48,7 @@ def membership_in(user: AnyUser, organization: Organization) -> Membership:
         raise Http404 from None
 
 
-def organization_for_user(user: AnyUser, slug: str) -> tuple[Organization, Membership]:
+def organization_for_user(user: User, slug: str) -> tuple[Organization, Membership]:
     try:
         membership = Membership.objects.select_related("organization").get(
             user=user, organization__slug=slug
@@ -84,7 +84,7 @@ def organization_members(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user")
 
 
-def active_user_by_identifier(identifier: str) -> AbstractBaseUser | None:
+def active_user_by_identifier(identifier: str) -> User | None:
     """The one active account with this username or e-mail address (case-insensitive); None
     when there is none, or when two accounts share the address (as unusable as none)."""
     users = list(
@@ -95,12 +95,12 @@ def active_user_by_identifier(identifier: str) -> AbstractBaseUser | None:
     return users[0] if len(users) == 1 else None
 
 
-def existing_membership(user: AbstractBaseUser, organization: Organization) -> Membership | None:
+def existing_membership(user: User, organization: Organization) -> Membership | None:
     return Membership.objects.filter(user=user, organization=organization).first()
 
 
-def display_name(user: object) -> str:
+def display_name(user: AbstractBaseUser) -> str:
     """The user's full name ("Dana Okafor"), or the username when no name was given."""
     get_full_name = getattr(user, "get_full_name", None)
     name = (get_full_name() if get_full_name else "").strip()
-    return name or user.get_username()  # type: ignore[attr-defined]
+    return name or user.get_username()

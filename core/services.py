@@ -3,7 +3,7 @@ organisation's activity log (`OrganizationEvent`)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from core.models import Membership, Organization, OrganizationEvent, Role, Team
@@ -30,9 +30,7 @@ def team_ensure(*, organization: Organization, name: str, description: str = "")
     return team
 
 
-def membership_add(
-    *, organization: Organization, user: AbstractBaseUser, role: str, by: AbstractBaseUser
-) -> Membership:
+def membership_add(*, organization: Organization, user: User, role: str, by: User) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.create(organization=organization, user=user, role=role)
         _record(
@@ -44,7 +42,7 @@ def membership_add(
     return membership
 
 
-def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUser) -> None:
+def membership_set_role(*, membership: Membership, role: str, by: User) -> None:
     with transaction.atomic():
         if membership.role == role:
             return
@@ -61,7 +59,7 @@ def membership_set_role(*, membership: Membership, role: str, by: AbstractBaseUs
         )
 
 
-def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
+def membership_remove(*, membership: Membership, by: User) -> None:
     with transaction.atomic():
         if membership.role == Role.OWNER:
             _keep_an_owner(membership)
@@ -74,7 +72,7 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser) -> None:
         )
 
 
-def _record(organization_id: int, kind: str, by: AbstractBaseUser, detail: str) -> None:
+def _record(organization_id: int, kind: str, by: User, detail: str) -> None:
     OrganizationEvent.objects.create(
         organization_id=organization_id, kind=kind, user=by, detail=detail[:500]
     )

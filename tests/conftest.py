@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
 
-from core.models import Role
+from core.models import Role, Team
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from assessment.models import Assessment, QuestionBank
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http_and_static_files(tmp_path_factory):
+def _plain_http_and_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests talk plain HTTP and never run collectstatic; everything else stays as in production
     (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it."""
     from django.test import override_settings
@@ -24,35 +33,37 @@ def _plain_http_and_static_files(tmp_path_factory):
 
 
 @pytest.fixture
-def alice(db):
+def alice(db: None) -> User:
     """Alice leads the Fraud team at Acme."""
-    return UserFactory(username="alice")
+    return UserFactory.create(username="alice")
 
 
 @pytest.fixture
-def acme_team(db, alice):
-    team = TeamFactory(name="Fraud detection", organization__name="Acme", organization__slug="acme")
-    MembershipFactory(user=alice, organization=team.organization, role=Role.OWNER)
+def acme_team(db: None, alice: User) -> Team:
+    team = TeamFactory.create(
+        name="Fraud detection", organization__name="Acme", organization__slug="acme"
+    )
+    MembershipFactory.create(user=alice, organization=team.organization, role=Role.OWNER)
     return team
 
 
 @pytest.fixture
-def bob(db):
+def bob(db: None) -> User:
     """Bob belongs to Globex only: he must never see Acme's data."""
-    return UserFactory(username="bob")
+    return UserFactory.create(username="bob")
 
 
 @pytest.fixture
-def globex_team(db, bob):
-    team = TeamFactory(
+def globex_team(db: None, bob: User) -> Team:
+    team = TeamFactory.create(
         name="Search ranking", organization__name="Globex", organization__slug="globex"
     )
-    MembershipFactory(user=bob, organization=team.organization, role=Role.OWNER)
+    MembershipFactory.create(user=bob, organization=team.organization, role=Role.OWNER)
     return team
 
 
 @pytest.fixture
-def alice_client(client, alice):
+def alice_client(client: Client, alice: User) -> Client:
     client.force_login(alice)
     return client
 
@@ -63,7 +74,7 @@ def password() -> str:
 
 
 @pytest.fixture
-def mlops_bank(db):
+def mlops_bank(db: None) -> QuestionBank:
     """The bundled bank, loaded as `make run` loads it."""
     from io import StringIO
 
@@ -77,7 +88,7 @@ def mlops_bank(db):
 
 
 @pytest.fixture
-def draft(acme_team, alice, mlops_bank):
+def draft(acme_team: Team, alice: User, mlops_bank: QuestionBank) -> Assessment:
     """Alice's draft assessment of the Fraud team, team composition filled in."""
     from assessment.services.assessments import assessment_set_composition, assessment_start
 

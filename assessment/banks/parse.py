@@ -415,7 +415,7 @@ def _question(
     return Question(
         code=str(code),
         phase=str(phase),
-        level=int(level),
+        level=int(item["level"]),  # required, and checked above to be one of level_numbers
         statement=statement,
         guidance=Guidance(**guidance),
         owner=str(owner),

@@ -94,6 +94,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     problems = [DUPLICATE_KEY.format(path=path, key=_show(key)) for key in duplicates]
     if not isinstance(data, dict):
         problems.append(NOT_A_MAPPING.format(where=path))
+        raise AnswersFileError(problems)
     if problems:
         raise AnswersFileError(problems)
     return data
@@ -321,11 +322,13 @@ def _loader(duplicates: list[Any]) -> type[yaml.SafeLoader]:
         # answers file never needs them.
         def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                # types-PyYAML leaves peek_event unannotated.
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.YAMLError(
                     f"aliases (*{event.anchor}) are not allowed in an answers file"
                 )
-            return super().compose_node(parent, index)
+            # types-PyYAML says `index: int`; PyYAML passes the parent's key node, or None.
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
 
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[Hashable] = set()

@@ -40,8 +40,15 @@ def default_label() -> str:
     return f"{today.year} Q{(today.month - 1) // 3 + 1}"
 
 
+class BankChoiceField(forms.ModelChoiceField):
+    """A question bank, shown by title and version."""
+
+    def label_from_instance(self, obj: QuestionBank) -> str:
+        return f"{obj.title} {obj.version}"
+
+
 class StartAssessmentForm(forms.Form):
-    bank = forms.ModelChoiceField(
+    bank = BankChoiceField(
         queryset=QuestionBank.objects.none(),
         label="Questionnaire",
         empty_label=None,
@@ -74,7 +81,6 @@ class StartAssessmentForm(forms.Form):
         bank_field = self.fields["bank"]
         assert isinstance(bank_field, forms.ModelChoiceField)
         bank_field.queryset = QuestionBank.objects.filter(pk__in=[b.pk for b in banks])
-        bank_field.label_from_instance = lambda b: f"{b.title} {b.version}"
         if banks:
             self.initial.setdefault("bank", banks[0].pk)
         self.initial.setdefault("label", default_label())
@@ -101,7 +107,7 @@ class StartAssessmentForm(forms.Form):
         targets = {}
         for code in self.phase_codes:
             raw = self.cleaned_data.get(f"target_{code}")
-            if raw not in (None, NO_TARGET) and code in phases and int(raw) in levels:
+            if raw is not None and raw != NO_TARGET and code in phases and int(raw) in levels:
                 targets[code] = int(raw)
         return targets
 
@@ -151,7 +157,8 @@ class PhaseAnswersForm(forms.Form):
 
     def __init__(
         self,
-        *args: Any,
+        data: Mapping[str, Any] | None = None,
+        *,
         questions: tuple[Question, ...],
         answers: Mapping[str, AnswerRecord],
         **kwargs: Any,
@@ -166,7 +173,7 @@ class PhaseAnswersForm(forms.Form):
                     f"{code}-reason": answer.reason,
                 }
             )
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         self.questions = questions
         for q in questions:
             self.fields[f"{q.code}-value"] = forms.ChoiceField(
@@ -200,7 +207,8 @@ class PhaseAnswersForm(forms.Form):
                 )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         known = {q.code for q in self.questions}
         for key in self.data:
             match = ANSWER_FIELD.match(key)

@@ -80,8 +80,9 @@ class StaticFilesFetcher(URLFetcher):
 def static_roots() -> list[Path]:
     """Our static folders (STATICFILES_DIRS), the only places the renderer reads from."""
     roots = []
-    for entry in settings.STATICFILES_DIRS:
-        # An entry is a path, or (prefix, path).
+    # An entry is a path, or (prefix, path): Django allows both, whatever ours are today.
+    entries: list[str | Path | tuple[str, str | Path]] = list(settings.STATICFILES_DIRS)
+    for entry in entries:
         roots.append(Path(entry[1] if isinstance(entry, tuple | list) else entry))
     return roots
 

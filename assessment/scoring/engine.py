@@ -299,9 +299,9 @@ def _roles(
                 contributed[contributor].append(trace)
                 linked.append(contributor)
         if trace.points < 1.0:
-            for role in linked:
-                if role in open_practices:
-                    open_practices[role].append(question.code)
+            for code in linked:
+                if code in open_practices:
+                    open_practices[code].append(question.code)
     roles = []
     for role in bank.roles:
         presence = team.get(role.code, Presence.UNKNOWN)

@@ -4,6 +4,7 @@ assessment; either way as `AnswerRecord`s."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assessment.formats.records import AnswerRecord
@@ -33,10 +34,10 @@ def is_team_assessment(assessment: Assessment) -> bool:
 
 def scored_answers(assessment: Assessment) -> ScoredAnswers:
     if is_team_assessment(assessment):
-        rows = FinalAnswer.objects.filter(assessment=assessment)
-        return ScoredAnswers(team=True, answers=_records(rows.values_list(*ANSWER_FIELDS)))
-    rows = Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
-    return ScoredAnswers(team=False, answers=_records(rows.values_list(*ANSWER_FIELDS)))
+        final = FinalAnswer.objects.filter(assessment=assessment)
+        return ScoredAnswers(team=True, answers=_records(final.values_list(*ANSWER_FIELDS)))
+    own = Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+    return ScoredAnswers(team=False, answers=_records(own.values_list(*ANSWER_FIELDS)))
 
 
 def respondent_answers(respondent: Respondent) -> dict[str, AnswerRecord]:
@@ -45,10 +46,11 @@ def respondent_answers(respondent: Respondent) -> dict[str, AnswerRecord]:
     return _records(rows)
 
 
-def _records(rows: object) -> dict[str, AnswerRecord]:
+def _records(rows: Iterable[tuple[str, ...]]) -> dict[str, AnswerRecord]:
+    """From rows of ANSWER_FIELDS."""
     return {
         code: AnswerRecord(value=value, evidence=evidence, note=note, reason=reason)
-        for code, value, evidence, note, reason in rows  # type: ignore[attr-defined]
+        for code, value, evidence, note, reason in rows
     }
 
 

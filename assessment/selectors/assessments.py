@@ -8,6 +8,7 @@ from django.http import Http404
 from assessment.charts.trend import TrendPoint
 from assessment.formats.records import AnswerRecord, AssessmentRecord
 from assessment.models import Assessment, AssessmentStatus
+from assessment.scoring.results import Result
 from assessment.scoring.types import AssessmentInput, Presence
 from core.models import Membership, Team
 from core.selectors import AnyUser, membership_in
@@ -77,6 +78,14 @@ def with_results(assessments: list[Assessment]) -> list[Assessment]:
     """The same assessments with their full results and banks, in the order given."""
     loaded = Assessment.objects.select_related("bank").in_bulk([a.pk for a in assessments])
     return [loaded[a.pk] for a in assessments]
+
+
+def stored_result(assessment: Assessment) -> Result:
+    """The result frozen at submission, for an assessment that has one (submitted, or reopened
+    since)."""
+    if assessment.result is None:
+        raise ValueError(f"assessment {assessment.pk} has no result")
+    return Result.from_dict(assessment.result)
 
 
 def previous_submitted_assessment(assessment: Assessment) -> Assessment | None:

@@ -17,9 +17,9 @@ from assessment.reports.sections.cover import Cover
 from assessment.reports.sections.disagreements import build_disagreements
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.consensus import TeamSnapshot
-from assessment.scoring.results import Result
 from assessment.selectors.assessments import (
     previous_submitted_assessment,
+    stored_result,
     team_history,
     trend_points,
 )
@@ -89,12 +89,12 @@ def report_context(sources: ReportSources) -> ReportContext:
     snapshot = assessment.team_snapshot
     return build_report(
         bank,
-        Result.from_dict(assessment.result),
+        stored_result(assessment),
         cover,
         Previous(
             label=previous.label,
             date=localdate(previous.submitted_at) if previous.submitted_at else None,
-            result=Result.from_dict(previous.result),
+            result=stored_result(previous),
         )
         if previous is not None
         else None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -57,7 +57,7 @@ def answer_counts(assessment: Assessment) -> dict[int, int]:
     )
 
 
-def invitable_respondents(assessment: Assessment) -> QuerySet[AbstractBaseUser]:
+def invitable_respondents(assessment: Assessment) -> QuerySet[User]:
     """Members of the assessment's organisation who may answer (not viewers) and do not yet."""
     taken = Respondent.objects.filter(assessment=assessment).values("user_id")
     editors = Membership.objects.filter(

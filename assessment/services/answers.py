@@ -4,13 +4,17 @@ is written, in one upsert, so two people saving the same assessment both keep th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessment.models import Answer, Assessment, FinalAnswer, Respondent
 from assessment.scoring.types import AnswerValue
 from assessment.services.assessments import lock_draft
+
+# Whose answers an upsert writes: a respondent's own, or the assessment's final ones.
+_AnswerModel = TypeVar("_AnswerModel", Answer, FinalAnswer)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ def answers_save(
     assessment: Assessment,
     respondent: Respondent,
     changes: dict[str, AnswerData],
-    by: AbstractBaseUser,
+    by: User,
 ) -> int:
     """Write only the answers that changed, so two people editing different questions of one
     assessment at the same moment both keep theirs. Returns how many were written."""
@@ -41,9 +45,7 @@ def answers_save(
     )
 
 
-def final_answers_save(
-    *, assessment: Assessment, changes: dict[str, AnswerData], by: AbstractBaseUser
-) -> int:
+def final_answers_save(*, assessment: Assessment, changes: dict[str, AnswerData], by: User) -> int:
     """The lead's settled answers; respondents' own answers are never touched."""
     return _answers_upsert(
         assessment,
@@ -56,7 +58,7 @@ def final_answers_save(
 
 def _answers_upsert(
     assessment: Assessment,
-    model: type[Answer] | type[FinalAnswer],
+    model: type[_AnswerModel],
     changes: dict[str, AnswerData],
     *,
     owner: dict[str, object],
@@ -80,7 +82,7 @@ def _answers_upsert(
     ]
     with transaction.atomic():
         lock_draft(assessment)
-        model.objects.bulk_create(  # type: ignore[attr-defined]
+        model.objects.bulk_create(
             rows,
             update_conflicts=True,
             unique_fields=[*owner, "question_code"],

@@ -3,7 +3,7 @@ reopened. Every step is recorded in its `AssessmentEvent`s."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,7 +46,7 @@ def assessment_start(
     bank: QuestionBank,
     label: str,
     targets: dict[str, int],
-    by: AbstractBaseUser,
+    by: User,
     copy_from: Assessment | None = None,
     detail: str = "",
 ) -> Assessment:
@@ -92,7 +92,7 @@ def assessment_start(
 
 
 def assessment_set_composition(
-    *, assessment: Assessment, composition: dict[str, str], by: AbstractBaseUser
+    *, assessment: Assessment, composition: dict[str, str], by: User
 ) -> None:
     with transaction.atomic():
         locked = lock_draft(assessment)
@@ -106,7 +106,7 @@ def assessment_set_composition(
         )
 
 
-def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result:
+def assessment_submit(*, assessment: Assessment, by: User) -> Result:
     """Score the scored answers and freeze them. Every question needs an answer ("Don't know"
     counts); the stored result never changes afterwards."""
     with transaction.atomic():
@@ -138,7 +138,7 @@ def assessment_submit(*, assessment: Assessment, by: AbstractBaseUser) -> Result
     return result
 
 
-def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: str = "") -> None:
+def assessment_reopen(*, assessment: Assessment, by: User, reason: str = "") -> None:
     """Back to draft, recorded in the assessment's history. The old result is kept until the
     next submission replaces it, so its report stays readable meanwhile."""
     with transaction.atomic():
@@ -157,9 +157,7 @@ def assessment_reopen(*, assessment: Assessment, by: AbstractBaseUser, reason: s
     _refresh(assessment, locked)
 
 
-def assessment_set_naming(
-    *, assessment: Assessment, name_respondents: bool, by: AbstractBaseUser
-) -> None:
+def assessment_set_naming(*, assessment: Assessment, name_respondents: bool, by: User) -> None:
     """Whether the report names respondents beside their answers (else "Respondent 2")."""
     with transaction.atomic():
         locked = lock_draft(assessment)

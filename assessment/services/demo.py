@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessment.models import Assessment, AssessmentEvent, QuestionBank
@@ -100,7 +100,7 @@ def demo_load() -> list[str]:
     return lines
 
 
-def _organization(slug: str, name: str, members: dict[AbstractBaseUser, Role]) -> Organization:
+def _organization(slug: str, name: str, members: dict[User, Role]) -> Organization:
     """The organisation with these members; the first (its owner) adds the others."""
     organization = core_services.organization_ensure(slug=slug, name=name)
     owner = next(iter(members))
@@ -116,7 +116,7 @@ def _team(organization: Organization, name: str, description: str) -> Team:
     return core_services.team_ensure(organization=organization, name=name, description=description)
 
 
-def _demo_user(username: str, first_name: str) -> AbstractBaseUser:
+def _demo_user(username: str, first_name: str) -> User:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.com", "first_name": first_name}
@@ -149,7 +149,7 @@ def _assessment(
     team: Team,
     bank: QuestionBank,
     label: str,
-    user: AbstractBaseUser,
+    user: User,
     *,
     seed: int,
     weaker: float = 0.0,

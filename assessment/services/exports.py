@@ -7,7 +7,7 @@ import json
 import os
 import zipfile
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -22,7 +22,7 @@ from assessment.services.reports import report_pdf_bytes
 from core.models import Organization
 
 
-def organization_export_start(*, organization: Organization, by: AbstractBaseUser) -> ExportJob:
+def organization_export_start(*, organization: Organization, by: User) -> ExportJob:
     """Queue a ZIP export of the organisation; the worker (`db_worker`) builds it."""
     # One export at a time per organisation: a second click joins the one under way.
     running = running_export(organization)

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -78,7 +78,7 @@ def assessment_import(
     bank: QuestionBank,
     label: str,
     given: AssessmentInput,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Assessment:
     """A draft holding an imported file's answers, team and targets, for review and submission
     here. Called only with a fully checked file, so nothing is ever half-imported."""

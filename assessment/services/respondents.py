@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessment.models import Assessment, AssessmentEvent, Respondent
@@ -15,10 +15,10 @@ LEAD_STAYS = "The lead cannot be removed from their own assessment."
 def respondent_add(
     *,
     assessment: Assessment,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     phases: list[str],
-    by: AbstractBaseUser,
+    by: User,
 ) -> Respondent:
     """Invite a team member to answer on their own. From the second respondent on, the
     assessment is answered as a team: only the final answers the lead settles are scored."""
@@ -36,7 +36,7 @@ def respondent_add(
     return respondent
 
 
-def respondent_remove(*, respondent: Respondent, by: AbstractBaseUser) -> None:
+def respondent_remove(*, respondent: Respondent, by: User) -> None:
     with transaction.atomic():
         locked = lock_draft(respondent.assessment)
         if respondent.is_lead:

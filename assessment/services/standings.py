@@ -27,13 +27,15 @@ def team_standing_refresh(team_id: int) -> TeamStanding:
         }
         for a in latest_two
     ]
+    trend = ""
+    if len(latest_two) > 1:
+        before, after = latest_two[1].summary, latest_two[0].summary
+        # Every submission stores its summary.
+        assert before is not None
+        assert after is not None
+        trend = trend_between(before, after)
     standing, _ = TeamStanding.objects.update_or_create(
         team_id=team_id,
-        defaults={
-            "latest": entries[0] if entries else None,
-            "trend": trend_between(latest_two[1].summary, latest_two[0].summary)
-            if len(latest_two) > 1
-            else "",
-        },
+        defaults={"latest": entries[0] if entries else None, "trend": trend},
     )
     return standing

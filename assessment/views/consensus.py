@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,12 +19,13 @@ from assessment.selectors.respondents import answer_counts, respondent_of, respo
 from assessment.services.answers import final_answers_save
 from assessment.services.assessments import AssessmentLocked, assessment_set_naming
 from assessment.services.respondents import respondent_add, respondent_remove
+from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 
 ALL_PHASES = "Every phase"
 
 
-def _led(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Membership]:
+def _led(request: AuthenticatedHttpRequest, assessment_id: int) -> tuple[Assessment, Membership]:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not leads(assessment, request.user, membership):
         raise PermissionDenied(LEAD_ONLY)
@@ -32,7 +33,7 @@ def _led(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Membersh
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_respondents(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_respondents(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     bank = assessment.bank.bank()
     form = RespondentForm(request.POST or None, assessment=assessment, bank=bank)
@@ -95,7 +96,7 @@ def assessment_respondents(request: HttpRequest, assessment_id: int) -> HttpResp
 
 @require_POST
 def assessment_respondent_remove(
-    request: HttpRequest, assessment_id: int, respondent_id: int
+    request: AuthenticatedHttpRequest, assessment_id: int, respondent_id: int
 ) -> HttpResponse:
     assessment, _ = _led(request, assessment_id)
     respondent = respondent_of(assessment, respondent_id)
@@ -107,7 +108,7 @@ def assessment_respondent_remove(
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_consensus(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_consensus(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = _led(request, assessment_id)
     if assessment.is_submitted and request.method == "POST":
         messages.error(request, SUBMITTED_READ_ONLY)

@@ -7,7 +7,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +21,7 @@ from assessment.selectors.assessments import assessment_for_user, assessment_rec
 from assessment.selectors.exports import export_job, export_path
 from assessment.services.exports import organization_export_start
 from assessment.services.imports import assessment_import, read_import
+from core.http import AuthenticatedHttpRequest
 from core.selectors import organization_for_user, team_for_user
 
 
@@ -31,7 +32,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-def assessment_export_csv(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_export_csv(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = assessment_for_user(request.user, assessment_id)
     answers = scored_answers(assessment).answers
     return _download(
@@ -42,7 +43,7 @@ def assessment_export_csv(request: HttpRequest, assessment_id: int) -> HttpRespo
 
 
 @require_GET
-def assessment_export_json(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_export_json(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = assessment_for_user(request.user, assessment_id)
     answers = scored_answers(assessment).answers
     return _download(
@@ -55,7 +56,7 @@ def assessment_export_json(request: HttpRequest, assessment_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_import_page(request: HttpRequest, team_id: int) -> HttpResponse:
+def assessment_import_page(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team, membership = team_for_user(request.user, team_id)
     if not may_edit(membership):
         raise PermissionDenied(NO_IMPORTS)
@@ -92,7 +93,7 @@ def assessment_import_page(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @require_POST
-def organization_export_request(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_export_request(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = organization_for_user(request.user, slug)
     if not may_edit(membership):
         raise PermissionDenied(NO_EXPORTS)
@@ -101,7 +102,7 @@ def organization_export_request(request: HttpRequest, slug: str) -> HttpResponse
 
 
 @require_GET
-def organization_export(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def organization_export(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     organization, membership = organization_for_user(request.user, slug)
     job = export_job(organization, job_id)
     return render(
@@ -112,7 +113,9 @@ def organization_export(request: HttpRequest, slug: str, job_id: int) -> HttpRes
 
 
 @require_GET
-def organization_export_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def organization_export_download(
+    request: AuthenticatedHttpRequest, slug: str, job_id: int
+) -> FileResponse:
     organization, _ = organization_for_user(request.user, slug)
     job = export_job(organization, job_id)
     path = export_path(job) if job.status == ExportJob.Status.DONE else None

@@ -45,11 +45,14 @@ from assessment.services.assessments import (
     AssessmentLocked,
     assessment_set_composition,
 )
+from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 from core.selectors import team_for_user
 
 
-def _writable(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Membership]:
+def _writable(
+    request: AuthenticatedHttpRequest, assessment_id: int
+) -> tuple[Assessment, Membership]:
     """An assessment the user may change: 404 outside their organisations, 403 for viewers."""
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not may_edit(membership):
@@ -66,7 +69,7 @@ def refuse_if_submitted(request: HttpRequest, assessment: Assessment) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
+def assessment_start(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team, membership = team_for_user(request.user, team_id)
     if not may_edit(membership):
         raise PermissionDenied(READ_ONLY_ROLE)
@@ -97,7 +100,7 @@ def assessment_start(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_composition(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = _writable(request, assessment_id)
     if refused := refuse_if_submitted(request, assessment):
         return refused
@@ -129,7 +132,9 @@ def assessment_composition(request: HttpRequest, assessment_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_phase(request: HttpRequest, assessment_id: int, phase: str) -> HttpResponse:
+def assessment_phase(
+    request: AuthenticatedHttpRequest, assessment_id: int, phase: str
+) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     bank = assessment.bank.bank()
     try:
@@ -233,7 +238,7 @@ def _after_save(request: HttpRequest, assessment: Assessment, bank: Bank, phase_
 
 
 @require_GET
-def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_review(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if assessment.is_submitted:
         return redirect("assessment_result", assessment.pk)
@@ -261,7 +266,7 @@ def assessment_review(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_submit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = _writable(request, assessment_id)
     if refused := refuse_if_submitted(request, assessment):
         return refused
@@ -288,7 +293,7 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_reopen(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_reopen(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not may_reopen(membership):
         raise PermissionDenied(REOPEN_REFUSED)
@@ -304,7 +309,7 @@ def assessment_reopen(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_result(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_result(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)

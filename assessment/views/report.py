@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from assessment.selectors.assessments import assessment_for_user
 from assessment.selectors.report import report_context, report_filename, report_sources
 from assessment.services.reports import report_pdf_bytes
+from core.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_report(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)
@@ -25,7 +26,7 @@ def assessment_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_GET
-def assessment_report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_report_pdf(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)

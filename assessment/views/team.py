@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -20,17 +20,19 @@ from assessment.scoring.compare import (
 from assessment.scoring.results import Result
 from assessment.scoring.types import NOT_ANSWERED, AnswerValue, Bank
 from assessment.selectors.assessments import (
+    stored_result,
     submitted_assessments,
     team_assessments,
     trend_points,
     with_results,
 )
 from assessment.selectors.banks import newest_bank
+from core.http import AuthenticatedHttpRequest
 from core.selectors import team_for_user
 
 
 @require_GET
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team, membership = team_for_user(request.user, team_id)
     submitted = submitted_assessments(team)
     bank = newest_bank() if submitted else None
@@ -63,7 +65,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @require_GET
-def team_compare(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_compare(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team, membership = team_for_user(request.user, team_id)
     submitted = {a.pk: a for a in submitted_assessments(team)}
     try:
@@ -73,11 +75,14 @@ def team_compare(request: HttpRequest, team_id: int) -> HttpResponse:
     if before_id not in submitted or after_id not in submitted:
         raise Http404
     before, after = with_results([submitted[before_id], submitted[after_id]])
+    # Both are submitted, so both have a submission time (and a result).
+    assert before.submitted_at is not None
+    assert after.submitted_at is not None
     if before.submitted_at > after.submitted_at:
         before, after = after, before
     bank = after.bank.bank()
-    after_result = Result.from_dict(after.result)
-    before_result = Result.from_dict(before.result)
+    after_result = stored_result(after)
+    before_result = stored_result(before)
     continued = continued_codes(bank, question_codes(before_result))
     comparison = compare_results(before_result, after_result, continued)
     names = {p.code: p.name for p in bank.phases}

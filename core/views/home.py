@@ -8,10 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import selectors
+from core.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(selectors.memberships_for(request.user))
     return render(request, "core/home.html", {"memberships": memberships})
 

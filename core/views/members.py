@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.permissions import OWNERS_ONLY, may_manage_members
 from core import selectors, services
 from core.forms import MemberInviteForm, MemberRoleForm
+from core.http import AuthenticatedHttpRequest
 from core.models import Membership, Organization, Role
 from core.selectors import membership_of, organization_for_user
 
 
-def _owned(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
+def _owned(request: AuthenticatedHttpRequest, slug: str) -> tuple[Organization, Membership]:
     organization, membership = organization_for_user(request.user, slug)
     if not may_manage_members(membership):
         raise PermissionDenied(OWNERS_ONLY)
@@ -24,7 +25,7 @@ def _owned(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = organization_for_user(request.user, slug)
     form = MemberInviteForm(request.POST or None, organization=organization)
     if request.method == "POST":
@@ -59,7 +60,9 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def organization_member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def organization_member_update(
+    request: AuthenticatedHttpRequest, slug: str, membership_id: int
+) -> HttpResponse:
     organization, _ = _owned(request, slug)
     target = membership_of(organization, membership_id)
     try:

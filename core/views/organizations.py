@@ -4,7 +4,7 @@ its activity log."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -12,13 +12,14 @@ from assessment.permissions import OWNERS_ONLY, may_manage_members
 from assessment.selectors.activity import organization_activity
 from assessment.selectors.banks import newest_bank
 from assessment.selectors.dashboard import SORTS, organization_team_rows
+from core.http import AuthenticatedHttpRequest
 from core.selectors import memberships_for, organization_for_user
 
 QUERY_LIMIT = 100
 
 
 @require_GET
-def organization_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = organization_for_user(request.user, slug)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SORTS else "name"
@@ -44,14 +45,14 @@ def organization_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def organization_switch(request: HttpRequest) -> HttpResponse:
+def organization_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation switcher's target: another organisation's dashboard (404 if not yours)."""
     organization, _ = organization_for_user(request.user, request.GET.get("slug", ""))
     return redirect("organization_detail", organization.slug)
 
 
 @require_GET
-def organization_activity_log(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_activity_log(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Who did what in the organisation, newest first: owners only."""
     organization, membership = organization_for_user(request.user, slug)
     if not may_manage_members(membership):

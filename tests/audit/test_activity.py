@@ -26,8 +26,8 @@ def kinds_and_details(assessment) -> list[tuple[str, str, str]]:
 
 
 def test_team_answering_changes_are_recorded_with_who_made_them(draft, alice):
-    carol = UserFactory(username="carol", first_name="Carol", last_name="Reyes")
-    MembershipFactory(user=carol, organization=draft.team.organization, role=Role.MEMBER)
+    carol = UserFactory.create(username="carol", first_name="Carol", last_name="Reyes")
+    MembershipFactory.create(user=carol, organization=draft.team.organization, role=Role.MEMBER)
 
     respondent = respondent_add(
         assessment=draft, user=carol, role="data_scientist", phases=[], by=alice
@@ -55,7 +55,7 @@ def test_a_changed_composition_is_recorded_and_an_unchanged_one_is_not(draft, al
 
 def test_membership_changes_are_recorded_in_the_organisation_log(acme_team, alice):
     organization = acme_team.organization
-    carol = UserFactory(username="carol")
+    carol = UserFactory.create(username="carol")
 
     added = membership_add(organization=organization, user=carol, role=Role.MEMBER, by=alice)
     membership_set_role(membership=added, role=Role.VIEWER, by=alice)
@@ -74,7 +74,7 @@ def test_membership_changes_are_recorded_in_the_organisation_log(acme_team, alic
 
 
 def test_the_invite_form_records_the_owner_who_invited(alice_client, acme_team):
-    UserFactory(username="dave")
+    UserFactory.create(username="dave")
     slug = acme_team.organization.slug
     alice_client.post(f"/orgs/{slug}/members/", {"identifier": "dave", "role": "viewer"})
 
@@ -89,7 +89,7 @@ def test_the_invite_form_records_the_owner_who_invited(alice_client, acme_team):
 def test_owners_read_the_activity_log_newest_first(alice_client, draft, alice):
     organization = draft.team.organization
     membership_add(
-        organization=organization, user=UserFactory(username="erin"), role="member", by=alice
+        organization=organization, user=UserFactory.create(username="erin"), role="member", by=alice
     )
 
     page = alice_client.get(f"/orgs/{organization.slug}/activity/")
@@ -108,8 +108,8 @@ def test_owners_read_the_activity_log_newest_first(alice_client, draft, alice):
 
 @pytest.mark.parametrize("role", [Role.CONSULTANT, Role.MEMBER, Role.VIEWER])
 def test_only_owners_read_the_activity_log(client, acme_team, role):
-    user = UserFactory(username=f"someone-{role}")
-    MembershipFactory(user=user, organization=acme_team.organization, role=role)
+    user = UserFactory.create(username=f"someone-{role}")
+    MembershipFactory.create(user=user, organization=acme_team.organization, role=role)
     client.force_login(user)
 
     response = client.get(f"/orgs/{acme_team.organization.slug}/activity/")
@@ -127,7 +127,7 @@ def test_the_log_reads_in_two_queries_however_long_it_is(acme_team, alice):
     for number in range(30):
         membership_add(
             organization=organization,
-            user=UserFactory(username=f"member{number}"),
+            user=UserFactory.create(username=f"member{number}"),
             role=Role.MEMBER,
             by=alice,
         )

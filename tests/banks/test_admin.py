@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_admin_shows_banks_read_only(client, tmp_path):
     load(write_bank(tmp_path, valid_bank_data()))
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
     changelist = client.get("/admin/assessment/questionbank/")
     assert changelist.status_code == 200
     assert "Sample bank" in changelist.content.decode()

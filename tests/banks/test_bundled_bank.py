@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR, load_bank_file
+from assessment.scoring.types import Bank
 
 BANK_PATH = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
 
@@ -55,7 +56,7 @@ REQUIRED_ROLES = {
 
 
 @pytest.fixture(scope="module")
-def bank():
+def bank() -> Bank:
     return load_bank_file(BANK_PATH)
 
 

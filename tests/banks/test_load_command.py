@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,13 +14,13 @@ from tests.banks.sample import valid_bank_data, write_bank
 pytestmark = pytest.mark.django_db
 
 
-def load(*paths) -> str:
+def load(*paths: Path) -> str:
     out = StringIO()
     call_command("load_question_bank", *[str(p) for p in paths], stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
-def load_failing(*paths) -> tuple[str, list[str]]:
+def load_failing(*paths: Path) -> tuple[str, list[str]]:
     err = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("load_question_bank", *[str(p) for p in paths], stdout=StringIO(), stderr=err)

@@ -8,7 +8,7 @@ from assessment.banks.parse import BankInvalid, parse_bank
 from tests.banks.sample import valid_bank_data
 
 
-def problems_of(data) -> list[str]:
+def problems_of(data: object) -> list[str]:
     with pytest.raises(BankInvalid) as error:
         parse_bank(data, "bank.yaml")
     return error.value.problems

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Browser, Page
+    from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,7 +31,7 @@ def chromium_path() -> str | None:
 
 # Module-scoped: Playwright's event loop must stop before tests of other modules use the ORM.
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     path = chromium_path()
     if path is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -41,7 +48,7 @@ def browser():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright():
+def _orm_beside_playwright() -> Iterator[None]:
     """Playwright's sync API runs an event loop in this thread; the ORM calls a test makes for
     set-up and checks are still plain synchronous calls. Set only while browser tests run, so no
     other test (nor a subprocess it starts) inherits it."""
@@ -51,7 +58,7 @@ def _orm_beside_playwright():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -60,13 +67,13 @@ def page(browser, live_server):
 
 
 @pytest.fixture(scope="session")
-def axe():
+def axe() -> Axe:
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
 
 
-def serious_violations(axe, page) -> list[str]:
+def serious_violations(axe: Axe, page: Page) -> list[str]:
     """axe-core findings of serious or critical impact, one line each, for an exact assertion."""
     results = axe.run(page)
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from pypdf import PdfReader
@@ -15,10 +16,13 @@ from core.models import Role
 from tests.browser.conftest import serious_violations
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username: str) -> None:
+def log_in(page: Page, username: str) -> None:
     page.context.clear_cookies()
     page.goto("/login/")
     page.get_by_label("Username").fill(username)
@@ -27,7 +31,7 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
-def answer_phase(page, assessment: Assessment, phase: str, values: dict[str, str]) -> None:
+def answer_phase(page: Page, assessment: Assessment, phase: str, values: dict[str, str]) -> None:
     page.goto(f"/assessments/{assessment.pk}/phases/{phase}/")
     for code, value in values.items():
         page.locator(f"input[name='{code}-value'][value='{value}']").check()
@@ -38,8 +42,8 @@ def answer_phase(page, assessment: Assessment, phase: str, values: dict[str, str
 def test_a_team_disagrees_the_lead_settles_and_the_pdf_tells(page, axe, alice, draft, mlops_bank):
     organization = draft.team.organization
     for name in ("carol", "dave"):
-        MembershipFactory(
-            user=UserFactory(username=name), organization=organization, role=Role.MEMBER
+        MembershipFactory.create(
+            user=UserFactory.create(username=name), organization=organization, role=Role.MEMBER
         )
     bank = mlops_bank.bank()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,10 +11,13 @@ from assessment.models import Assessment
 from tests.browser.conftest import serious_violations
 from tests.factories import PASSWORD
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, username: str) -> None:
+def log_in(page: Page, username: str) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -75,6 +79,7 @@ def test_a_team_lead_answers_and_submits_a_whole_assessment(
     assert assessment.status == "submitted"
     assert assessment.targets == {"operations": 1}
     assert assessment.composition["qa_engineer"] == "absent"
+    assert assessment.result is not None
     assert [p["level"] for p in assessment.result["phases"].values()] == [1, 1, 1]
     assert len(checked_pages) == 10
 

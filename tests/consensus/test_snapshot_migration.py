@@ -23,8 +23,8 @@ migration = importlib.import_module("assessment.migrations.0008_team_snapshot_ty
 @pytest.fixture
 def submitted_team_assessment(draft, alice):
     """Alice and Carol answered on their own and disagree on DES-0-01; Alice settled all."""
-    carol = UserFactory(username="carol", first_name="Carol")
-    MembershipFactory(user=carol, organization=draft.team.organization, role=Role.MEMBER)
+    carol = UserFactory.create(username="carol", first_name="Carol")
+    MembershipFactory.create(user=carol, organization=draft.team.organization, role=Role.MEMBER)
     carol_sheet = respondent_add(
         assessment=draft, user=carol, role="data_scientist", phases=[], by=alice
     )

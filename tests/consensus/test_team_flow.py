@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.models import User
+from django.http import HttpResponseBase
 from django.test import Client
 
-from assessment.models import Answer, FinalAnswer, Respondent
+from assessment.models import Answer, Assessment, FinalAnswer, Respondent
 from assessment.services.answers import AnswerData, final_answers_save
 from assessment.services.respondents import respondent_add
 from core.models import Role
@@ -15,7 +19,7 @@ from tests.web.helpers import phase_post_data
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
+def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -26,10 +30,10 @@ def team(draft, alice):
     """Alice leads; Carol (data scientist) answers everything, Dave (ML engineer) only
     development and operations."""
     organization = draft.team.organization
-    carol = UserFactory(username="carol")
-    dave = UserFactory(username="dave")
+    carol = UserFactory.create(username="carol")
+    dave = UserFactory.create(username="dave")
     for user in (carol, dave):
-        MembershipFactory(user=user, organization=organization, role=Role.MEMBER)
+        MembershipFactory.create(user=user, organization=organization, role=Role.MEMBER)
     alice_client = client_for(alice)
     alice_client.post(
         f"/assessments/{draft.pk}/respondents/", {"user": carol.pk, "role": "data_scientist"}
@@ -47,7 +51,9 @@ def team(draft, alice):
     }
 
 
-def answer(client, assessment, phase, answers):
+def answer(
+    client: Client, assessment: Assessment, phase: str, answers: dict[str, Any]
+) -> HttpResponseBase:
     return client.post(
         f"/assessments/{assessment.pk}/phases/{phase}/",
         phase_post_data(assessment, phase, answers),
@@ -97,8 +103,8 @@ def test_a_respondent_answers_only_their_phases(team):
 
 
 def test_a_member_who_is_not_a_respondent_cannot_answer_a_team_assessment(team):
-    erin = UserFactory(username="erin")
-    MembershipFactory(user=erin, organization=team["assessment"].team.organization)
+    erin = UserFactory.create(username="erin")
+    MembershipFactory.create(user=erin, organization=team["assessment"].team.organization)
     response = answer(client_for(erin), team["assessment"], "design", {"DES-0-01": "1"})
     assert response.status_code == 403
     assert Answer.objects.count() == 0
@@ -134,6 +140,7 @@ def test_the_lead_settles_final_answers_without_touching_respondents(team):
     }
     team["alice"].post(f"/assessments/{a.pk}/consensus/", data)
     final = FinalAnswer.objects.get(question_code="DEV-0-01")
+    assert final.decided_by is not None
     assert (final.value, final.note, final.decided_by.username) == (
         "0.5",
         "pipeline exists, not for every model",
@@ -190,8 +197,8 @@ def test_the_consensus_page_runs_a_constant_number_of_queries(
 ):
     a = team["assessment"]
     for n in range(extra):
-        user = UserFactory(username=f"extra{n}")
-        MembershipFactory(user=user, organization=a.team.organization)
+        user = UserFactory.create(username=f"extra{n}")
+        MembershipFactory.create(user=user, organization=a.team.organization)
         respondent_add(assessment=a, user=user, role="qa_engineer", phases=[], by=user)
         answer(client_for(user), a, "design", {"DES-0-01": "1", "DES-0-02": "0"})
     with django_assert_max_num_queries(10):
@@ -303,9 +310,9 @@ def test_saving_an_old_consensus_page_keeps_what_another_lead_settled_since(team
 def test_a_viewer_elsewhere_can_still_be_invited_here(team, draft):
     from tests.factories import OrganizationFactory
 
-    erin = UserFactory(username="erin")
-    MembershipFactory(user=erin, organization=draft.team.organization, role=Role.MEMBER)
-    MembershipFactory(user=erin, organization=OrganizationFactory(), role=Role.VIEWER)
+    erin = UserFactory.create(username="erin")
+    MembershipFactory.create(user=erin, organization=draft.team.organization, role=Role.MEMBER)
+    MembershipFactory.create(user=erin, organization=OrganizationFactory.create(), role=Role.VIEWER)
     team["alice"].post(
         f"/assessments/{draft.pk}/respondents/", {"user": erin.pk, "role": "qa_engineer"}
     )

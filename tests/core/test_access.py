@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 PUBLIC_URL_NAMES = {"login", "healthz"}
 
 
-def all_url_patterns(resolver: URLResolver | None = None, prefix: str = ""):
+def all_url_patterns(
+    resolver: URLResolver | None = None, prefix: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     """Yield (route, pattern) for every URL the project serves, so new views are covered."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -34,7 +37,7 @@ def example_path(route: str) -> str:
     return "/" + path
 
 
-def own_routes():
+def own_routes() -> list[tuple[str, URLPattern]]:
     return [
         (route, pattern)
         for route, pattern in all_url_patterns()
@@ -103,7 +106,7 @@ def test_every_model_has_an_admin_page(client):
         model for app in ("core", "assessment") for model in apps.get_app_config(app).get_models()
     ]
     assert [m.__name__ for m in ours if not admin.site.is_registered(m)] == []
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
     for model in ours:
         meta = model._meta
         url = f"/admin/{meta.app_label}/{meta.model_name}/"

@@ -14,7 +14,7 @@ from assessment.permissions import (
     phase_refusal,
 )
 from core.models import Membership, Role
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,9 @@ def test_what_each_role_may_do(role):
     ],
 )
 def test_who_leads_a_team_assessment(draft, role, is_creator, expected):
-    user = draft.created_by if is_creator else UserFactory(username="someone")
-    membership = Membership.objects.filter(user=user, organization=draft.team.organization).first()
-    if membership is None:
-        membership = MembershipFactory(user=user, organization=draft.team.organization, role=role)
-    else:
-        membership.role = role
+    user = draft.created_by if is_creator else UserFactory.create(username="someone")
+    # Unsaved: only the role matters to the rule.
+    membership = Membership(user=user, organization=draft.team.organization, role=role)
     assert leads(draft, user, membership) is expected
 
 

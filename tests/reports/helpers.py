@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR, read_bank_file
 from assessment.models import Assessment, QuestionBank
@@ -81,7 +81,7 @@ def submitted_assessment(
     *,
     team: Team,
     bank: QuestionBank,
-    by: AbstractBaseUser,
+    by: User,
     label: str,
     given: AssessmentInput,
     targets: dict[str, int] | None = None,

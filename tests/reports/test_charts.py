@@ -43,6 +43,19 @@ def texts(root: ET.Element) -> list[str]:
     return [element.text or "" for element in root.iter(f"{SVG}text")]
 
 
+def attribute(element: ET.Element, name: str) -> str:
+    value = element.get(name)
+    assert value is not None, f"{element.tag} has no {name}"
+    return value
+
+
+def description(root: ET.Element) -> str:
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None
+    assert desc.text is not None
+    return desc.text
+
+
 @pytest.mark.parametrize("make", [level_svg, score_svg], ids=["levels", "scores"])
 def test_a_chart_is_valid_svg_with_a_title_and_a_description_first(make) -> None:
     root = parse(make())
@@ -54,8 +67,8 @@ def test_a_chart_is_valid_svg_with_a_title_and_a_description_first(make) -> None
     assert first.text
     assert second.text
     # aria-labelledby names exactly the title and the description.
-    assert root.get("aria-labelledby").split() == [first.get("id"), second.get("id")]
-    assert root.get("viewBox").startswith("0 0 ")
+    assert attribute(root, "aria-labelledby").split() == [first.get("id"), second.get("id")]
+    assert attribute(root, "viewBox").startswith("0 0 ")
 
 
 @pytest.mark.parametrize("make", [level_svg, score_svg], ids=["levels", "scores"])
@@ -85,7 +98,7 @@ def test_the_level_chart_says_each_level_and_target_in_words() -> None:
 
     assert "Level 1 · target 2" in texts(root)
     assert "Not yet level 0 · target 0" in texts(root)
-    desc = root.find(f"{SVG}desc").text
+    desc = description(root)
     assert "Design: level 1, target level 2." in desc
     assert "Operations: not yet level 0, target level 0 (the next level)." in desc
     assert "level 1: ML pipeline automation" in desc
@@ -115,12 +128,12 @@ def test_the_score_chart_writes_each_percent_and_status() -> None:
     assert "Level 1: 58\u00a0% · not met" in texts(root)
     assert "Level 2: no applicable question" in texts(root)
     assert "threshold 80\u00a0%" in texts(root)
-    assert "Design Level 1: 58 % · not met" in root.find(f"{SVG}desc").text
+    assert "Design Level 1: 58 % · not met" in description(root)
 
 
 def test_the_score_chart_draws_bars_in_proportion() -> None:
     root = parse(score_svg())
     bars = [r for r in root.iter(f"{SVG}rect") if r.get("fill") != "#f1f4f7"]
 
-    full, partial = (float(bar.get("width")) for bar in bars)
+    full, partial = (float(attribute(bar, "width")) for bar in bars)
     assert partial == pytest.approx(full * 0.5833, abs=0.1)

@@ -85,7 +85,8 @@ def test_the_same_result_twice_has_nothing_to_report() -> None:
     comparison = compare_results(CURRENT, CURRENT)
 
     assert not comparison.changed
-    assert comparison.moved_cells == comparison.moved_phases == ()
+    assert comparison.moved_cells == ()
+    assert comparison.moved_phases == ()
     assert (comparison.improved, comparison.regressed, comparison.other) == ((), (), ())
     assert comparison.same_bank
 

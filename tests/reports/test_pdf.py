@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.conf import settings
+from pypdf.generic import DictionaryObject
 
 from assessment.pdf import render as pdf
 from assessment.pdf.render import RefusedURL, StaticFilesFetcher
@@ -38,6 +39,12 @@ def reader(report: ReportContext) -> pypdf.PdfReader:
 def text(reader: pypdf.PdfReader) -> str:
     """The whole document's text, whitespace (and non-breaking spaces) folded to one space."""
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def dictionary(value: object) -> DictionaryObject:
+    """A PDF dictionary: pypdf types the values a dictionary holds only as PdfObject."""
+    assert isinstance(value, DictionaryObject), value
+    return value
 
 
 def test_every_section_heading_is_printed(report: ReportContext, text: str) -> None:
@@ -104,6 +111,7 @@ def test_every_question_appears_in_the_appendix_with_its_answer(
 def test_the_progress_section_shows_the_level_changes(report: ReportContext, text: str) -> None:
     progress = text[text.rindex("Progress since 2026 Q3") : text.rindex("Role gaps")]
 
+    assert report.progress is not None
     assert report.progress.sentence.split(".")[0] in progress
     for move in report.progress.phases:
         assert f"{move.name} {move.before} {move.after} {move.change}" in progress
@@ -114,18 +122,20 @@ def test_the_metadata_carries_title_author_subject_and_language(
 ) -> None:
     metadata = reader.metadata
 
+    assert metadata is not None
     assert metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
     assert metadata.author == "Dana Okafor"
+    assert metadata.subject is not None
     assert metadata.subject.startswith("MLOps maturity of Fraud detection (Acme Analytics)")
-    catalog = reader.trailer["/Root"]
-    assert catalog["/Lang"] == "en"
-    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    catalog = dictionary(reader.trailer["/Root"])
+    assert str(catalog["/Lang"]) == "en"
+    assert bool(dictionary(catalog["/ViewerPreferences"])["/DisplayDocTitle"])
 
 
 def test_the_pdf_is_tagged_for_accessibility(reader: pypdf.PdfReader) -> None:
-    catalog = reader.trailer["/Root"]
+    catalog = dictionary(reader.trailer["/Root"])
 
-    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert bool(dictionary(catalog["/MarkInfo"])["/Marked"])
     assert "/StructTreeRoot" in catalog
 
 
@@ -150,8 +160,9 @@ def test_the_page_count_is_sane_and_pages_are_numbered(reader: pypdf.PdfReader) 
 def test_the_shipped_font_is_embedded(reader: pypdf.PdfReader) -> None:
     fonts = set()
     for page in reader.pages[:3]:
-        for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]))
+        resources = dictionary(page["/Resources"])
+        for font in dictionary(resources["/Font"]).values():
+            fonts.add(str(dictionary(font.get_object())["/BaseFont"]))
 
     assert fonts
     assert all("Source-Sans-3" in name for name in fonts), fonts

@@ -6,6 +6,7 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdf
 import pytest
@@ -16,11 +17,14 @@ from django.core.management.base import CommandError
 from assessment.scoring.engine import score
 from tests.reports.helpers import bundled_bank, realistic_input, submitted_assessment
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _production_like_key(settings):
+def _production_like_key(settings: Settings) -> None:
     """manage.py runs the system checks, which refuse the development key with DEBUG off."""
     settings.SECRET_KEY = "render-report-tests-" + "k" * 40
 
@@ -68,7 +72,9 @@ def test_it_renders_a_submitted_assessment(tmp_path, acme_team, alice, mlops_ban
     assert (code, err) == (0, "")
     reader, text = pdf_text(output)
     assert out.startswith(f"Wrote {output}: {len(reader.pages)} pages, ")
+    assert reader.metadata is not None
     assert reader.metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
+    assert assessment.result is not None
     assert f"Overall: {assessment.result['overall']['label']}" in text
 
 
@@ -91,6 +97,7 @@ def test_it_renders_an_answers_file_with_the_cover_given(tmp_path, answers_file,
 
     assert (code, err) == (0, "")
     reader, text = pdf_text(output)
+    assert reader.metadata is not None
     assert reader.metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
     cover = text[: text.index("Contents")]
     assert "Source" in cover

@@ -51,6 +51,7 @@ def test_sections_come_in_order_and_progress_only_with_a_previous_result() -> No
     assert alone.progress is None
     assert [s.anchor for s in compared.sections][3] == "progress"
     assert compared.section_titles["progress"] == "Progress since 2026 Q3"
+    assert compared.progress is not None
     assert compared.progress.previous_date == "9 January 2026"
 
 
@@ -255,6 +256,7 @@ def test_progress_gives_level_cell_and_answer_changes_in_words() -> None:
 
     progress = build_report(TINY_BANK, current, COVER, Previous("2026 Q3", None, previous)).progress
 
+    assert progress is not None
     assert progress.sentence == (
         "The overall level rose from not yet level 0 to Level 1 \u2013 ML pipeline automation. "
         "Design moved up; Operations moved down. 1 answer improved and 1 regressed."
@@ -290,6 +292,7 @@ def test_progress_notes_a_change_of_bank_version() -> None:
 
     progress = build_report(TINY_BANK, current, COVER, Previous("v0", None, previous)).progress
 
+    assert progress is not None
     assert progress.note == (
         "The previous assessment used tiny@0.9 and this one tiny@1.0: questions are compared "
         "where their codes match."

@@ -8,6 +8,7 @@ import re
 import pypdf
 import pytest
 
+from assessment.models import Assessment
 from assessment.pdf import render as pdf
 from assessment.pdf.cache import report_pdf_cache
 from assessment.selectors.report import report_sources
@@ -42,11 +43,11 @@ def q4(acme_team, alice, mlops_bank):
     )
 
 
-def report_url(assessment) -> str:
+def report_url(assessment: Assessment) -> str:
     return f"/assessments/{assessment.pk}/report/"
 
 
-def pdf_url(assessment) -> str:
+def pdf_url(assessment: Assessment) -> str:
     return f"/assessments/{assessment.pk}/report.pdf"
 
 
@@ -69,8 +70,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, q4):
 
 def test_a_viewer_of_the_organisation_can_read_both(client, q4, acme_team):
     """Vic only views Acme's assessments: reading the report is what viewers are for."""
-    vic = UserFactory(username="vic")
-    MembershipFactory(user=vic, organization=acme_team.organization, role=Role.VIEWER)
+    vic = UserFactory.create(username="vic")
+    MembershipFactory.create(user=vic, organization=acme_team.organization, role=Role.VIEWER)
     client.force_login(vic)
 
     assert client.get(report_url(q4)).status_code == 200
@@ -166,6 +167,7 @@ def test_the_pdf_is_a_named_attachment_with_the_reports_title(alice_client, q4):
     )
     assert response["Cache-Control"] == "private"
     reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert reader.metadata is not None
     assert reader.metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
     assert reader.metadata.author == "alice"
 
@@ -210,6 +212,8 @@ def test_progress_appears_with_an_earlier_submitted_assessment(alice_client, q4,
     response = alice_client.get(report_url(later))
     body = response.content.decode()
     progress = response.context["report"].progress
+    assert q4.result is not None
+    assert later.result is not None
 
     assert ">Progress since 2026 Q4</h2>" in body
     # Each phase's row starts from the previous result's level and ends at this one's.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from assessment.models import Assessment
+from django.test import Client
+
+from assessment.models import Assessment, QuestionBank
 
 
 def phase_post_data(
@@ -31,7 +34,7 @@ def phase_post_data(
     return data
 
 
-def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
+def answer_everything(client: Client, assessment: Assessment, value: str = "1") -> None:
     bank = assessment.bank.bank()
     for phase in bank.phases:
         answers = {q.code: value for q in bank.questions_in(phase.code)}
@@ -42,7 +45,9 @@ def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
         assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def load_bank_with_renamed_question(folder, *, old: str = "DES-0-01", new: str = "DES-0-07"):
+def load_bank_with_renamed_question(
+    folder: Path, *, old: str = "DES-0-01", new: str = "DES-0-07"
+) -> QuestionBank:
     """Publish mlops-maturity 1.1, identical to 1.0 but for one question renamed from `old` to
     `new` (declaring `replaces: [old]`), and return it."""
     import io
@@ -51,7 +56,6 @@ def load_bank_with_renamed_question(folder, *, old: str = "DES-0-01", new: str =
     from django.core.management import call_command
 
     from assessment.banks.loader import BUNDLED_BANKS_DIR
-    from assessment.models import QuestionBank
 
     data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
     data["version"] = "1.1"

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _needs_postgres():
+def _needs_postgres() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (run with DATABASE_URL=postgres://...)")
 
@@ -46,8 +46,8 @@ def save_concurrently(posts: list[tuple[Client, str, dict]]) -> list[int]:
 
 
 def test_two_people_saving_different_answers_both_keep_them(acme_team, alice, mlops_bank):
-    carol = UserFactory(username="carol")
-    MembershipFactory(user=carol, organization=acme_team.organization, role=Role.MEMBER)
+    carol = UserFactory.create(username="carol")
+    MembershipFactory.create(user=carol, organization=acme_team.organization, role=Role.MEMBER)
     assessment = assessment_start(
         team=acme_team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice
     )
@@ -102,6 +102,7 @@ def test_a_save_racing_a_submit_never_lands_after_the_freeze(acme_team, alice, m
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
     stored = Answer.objects.get(question_code="DES-0-01").value
+    assert assessment.result is not None
     scored = next(
         a["value"]
         for a in assessment.result["phases"]["design"]["cells"]["0"]["answers"]
@@ -117,8 +118,8 @@ def test_respondents_saving_at_once_each_keep_their_answers(acme_team, alice, ml
     )
     users = [alice]
     for name in ("carol", "dave"):
-        user = UserFactory(username=name)
-        MembershipFactory(user=user, organization=acme_team.organization, role=Role.MEMBER)
+        user = UserFactory.create(username=name)
+        MembershipFactory.create(user=user, organization=acme_team.organization, role=Role.MEMBER)
         respondent_add(assessment=assessment, user=user, role="data_scientist", phases=[], by=alice)
         users.append(user)
     clients = []

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,12 @@ from core.models import Membership
 pytestmark = pytest.mark.django_db
 
 
+def summary(assessment: Assessment) -> Any:
+    """The summary stored as JSON at submission."""
+    assert assessment.summary is not None, assessment.label
+    return assessment.summary
+
+
 def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_bank):
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -20,17 +27,21 @@ def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_ban
     fraud = {a.label: a for a in Assessment.objects.filter(team__name="Fraud detection")}
     assert set(fraud) == {"2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"}
     assert [fraud[q].status for q in ("2026 Q1", "2026 Q2", "2026 Q3")] == ["submitted"] * 3
+    assert fraud["2026 Q1"].submitted_at is not None
+    assert fraud["2026 Q2"].submitted_at is not None
+    assert fraud["2026 Q3"].submitted_at is not None
     assert (
         fraud["2026 Q1"].submitted_at
         < fraud["2026 Q2"].submitted_at
         < fraud["2026 Q3"].submitted_at
     )
     # Three quarters of visible progress.
-    assert [fraud[q].summary["overall"] for q in ("2026 Q1", "2026 Q2", "2026 Q3")] == [
+    assert [summary(fraud[q])["overall"] for q in ("2026 Q1", "2026 Q2", "2026 Q3")] == [
         None,
         None,
         0,
     ]
+    assert fraud["2026 Q3"].result is not None
     assert fraud["2026 Q3"].result["phases"]["design"]["level"] == 1
     draft = fraud["2026 Q4"]
     assert draft.status == "draft"

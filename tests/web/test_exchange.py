@@ -89,7 +89,7 @@ def test_an_exported_assessment_imports_into_another_team_unchanged(
 ):
     from tests.factories import TeamFactory
 
-    other = TeamFactory(organization=acme_team.organization, name="Pricing")
+    other = TeamFactory.create(organization=acme_team.organization, name="Pricing")
     exported = alice_client.get(f"/assessments/{submitted.pk}/export.json").content
     response = alice_client.post(
         f"/teams/{other.pk}/assessments/import/",

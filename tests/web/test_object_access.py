@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import URLPattern
 
 from assessment.models import (
     Answer,
@@ -38,8 +39,10 @@ def world(alice_client, alice, draft, mlops_bank, settings, tmp_path):
         team=draft.team, bank=mlops_bank, label="Draft", created_by=alice
     )
     second.respondents.create(user=alice, is_lead=True)
-    member = MembershipFactory(
-        user=UserFactory(username="carol"), organization=draft.team.organization, role=Role.MEMBER
+    member = MembershipFactory.create(
+        user=UserFactory.create(username="carol"),
+        organization=draft.team.organization,
+        role=Role.MEMBER,
     )
     settings.MEDIA_ROOT = tmp_path
     job = ExportJob.objects.create(
@@ -63,7 +66,7 @@ def world(alice_client, alice, draft, mlops_bank, settings, tmp_path):
     }
 
 
-def object_routes():
+def object_routes() -> list[tuple[str, URLPattern]]:
     return [
         (route, pattern)
         for route, pattern in all_url_patterns()
@@ -123,8 +126,8 @@ def test_another_organisation_gets_404(client, world, bob, globex_team, route, p
 
 @pytest.mark.parametrize(("route", "pattern"), object_routes(), ids=lambda v: str(v))
 def test_a_viewer_reads_but_every_write_is_403(client, world, route, pattern):
-    viewer = UserFactory(username="vic")
-    MembershipFactory(
+    viewer = UserFactory.create(username="vic")
+    MembershipFactory.create(
         user=viewer,
         organization_id=Membership.objects.get(pk=world["membership_id"]).organization_id,
         role=Role.VIEWER,

@@ -6,6 +6,8 @@ import io
 import json
 import zipfile
 from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
@@ -15,11 +17,14 @@ from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything
 
+if TYPE_CHECKING:
+    from pytest_django import Settings
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def media(settings, tmp_path):
+def media(settings: Settings, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -64,8 +69,8 @@ def test_viewers_cannot_start_exports_and_other_organisations_cannot_see_them(
     client, alice, draft, bob, globex_team, media
 ):
     job = ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
-    viewer = UserFactory(username="vic")
-    MembershipFactory(user=viewer, organization=draft.team.organization, role=Role.VIEWER)
+    viewer = UserFactory.create(username="vic")
+    MembershipFactory.create(user=viewer, organization=draft.team.organization, role=Role.VIEWER)
     client.force_login(viewer)
     slug = draft.team.organization.slug
     assert client.post(f"/orgs/{slug}/exports/").status_code == 403

@@ -5,17 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from assessment.models import Assessment, AssessmentStatus
+from assessment.models import Assessment, AssessmentStatus, QuestionBank
 from assessment.services.standings import team_standing_refresh
-from core.models import Membership, Role
+from core.models import Membership, Role, Team
 from tests.factories import MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def submitted_assessment(team, bank, user, *, label, days_ago, overall, percents):
+def submitted_assessment(
+    team: Team,
+    bank: QuestionBank,
+    user: User,
+    *,
+    label: str,
+    days_ago: int,
+    overall: int | None,
+    percents: tuple[float, float, float],
+) -> Assessment:
     """A submitted assessment with just the summary dashboards read."""
     assessment = Assessment.objects.create(
         team=team,
@@ -41,8 +51,8 @@ def submitted_assessment(team, bank, user, *, label, days_ago, overall, percents
 @pytest.fixture
 def fleet(acme_team, alice, mlops_bank):
     """Acme's three teams: Fraud improving, Pricing declining, Search never assessed."""
-    pricing = TeamFactory(organization=acme_team.organization, name="Pricing")
-    TeamFactory(organization=acme_team.organization, name="Search")
+    pricing = TeamFactory.create(organization=acme_team.organization, name="Pricing")
+    TeamFactory.create(organization=acme_team.organization, name="Search")
     submitted_assessment(
         acme_team, mlops_bank, alice, label="Q2", days_ago=120, overall=0, percents=(60, 50, 40)
     )
@@ -142,11 +152,11 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
 
 
 def test_a_consultant_switches_between_clients_and_sees_only_that_clients_teams(client, fleet):
-    consultant = UserFactory(username="conny")
-    globex = OrganizationFactory(name="Globex", slug="globex")
-    TeamFactory(organization=globex, name="Recommendations")
-    MembershipFactory(user=consultant, organization=fleet, role=Role.CONSULTANT)
-    MembershipFactory(user=consultant, organization=globex, role=Role.CONSULTANT)
+    consultant = UserFactory.create(username="conny")
+    globex = OrganizationFactory.create(name="Globex", slug="globex")
+    TeamFactory.create(organization=globex, name="Recommendations")
+    MembershipFactory.create(user=consultant, organization=fleet, role=Role.CONSULTANT)
+    MembershipFactory.create(user=consultant, organization=globex, role=Role.CONSULTANT)
     client.force_login(consultant)
     acme_page = client.get(f"/orgs/{fleet.slug}/")
     assert [s.team_name for s in acme_page.context["snapshots"]] == [
@@ -168,8 +178,8 @@ def test_switching_to_a_foreign_organisation_is_a_404(alice_client, fleet, globe
 
 
 def test_an_owner_invites_by_username_or_email_and_sets_roles(alice_client, fleet):
-    UserFactory(username="carol", email="carol@client.example")
-    UserFactory(username="dave")
+    UserFactory.create(username="carol", email="carol@client.example")
+    UserFactory.create(username="dave")
     assert (
         alice_client.post(
             f"/orgs/{fleet.slug}/members/", {"identifier": "Carol@Client.example", "role": "viewer"}
@@ -193,8 +203,10 @@ def test_an_owner_invites_by_username_or_email_and_sets_roles(alice_client, flee
 
 
 def test_inviting_shows_clear_field_errors(alice_client, fleet):
-    UserFactory(username="carol")
-    MembershipFactory(user=UserFactory(username="erin"), organization=fleet, role=Role.MEMBER)
+    UserFactory.create(username="carol")
+    MembershipFactory.create(
+        user=UserFactory.create(username="erin"), organization=fleet, role=Role.MEMBER
+    )
     response = alice_client.post(f"/orgs/{fleet.slug}/members/", {"identifier": "nobody"})
     assert (
         response.context["form"]
@@ -223,9 +235,9 @@ def test_the_last_owner_cannot_leave(alice_client, fleet):
 
 
 def test_only_owners_manage_members(client, fleet):
-    viewer = UserFactory(username="vic")
-    MembershipFactory(user=viewer, organization=fleet, role=Role.VIEWER)
-    UserFactory(username="carol")
+    viewer = UserFactory.create(username="vic")
+    MembershipFactory.create(user=viewer, organization=fleet, role=Role.VIEWER)
+    UserFactory.create(username="carol")
     client.force_login(viewer)
     assert client.get(f"/orgs/{fleet.slug}/members/").status_code == 200
     assert (

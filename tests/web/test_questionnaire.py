@@ -218,8 +218,8 @@ def test_the_owner_can_reopen_and_it_is_recorded(alice_client, draft):
 
 
 def test_a_member_cannot_reopen(client, draft):
-    carol = UserFactory(username="carol")
-    MembershipFactory(user=carol, organization=draft.team.organization, role=Role.MEMBER)
+    carol = UserFactory.create(username="carol")
+    MembershipFactory.create(user=carol, organization=draft.team.organization, role=Role.MEMBER)
     client.force_login(draft.created_by)
     answer_everything(client, draft)
     client.post(f"/assessments/{draft.pk}/submit/")
@@ -229,8 +229,8 @@ def test_a_member_cannot_reopen(client, draft):
 
 
 def test_a_viewer_reads_but_cannot_answer(client, draft):
-    victor = UserFactory(username="victor")
-    MembershipFactory(user=victor, organization=draft.team.organization, role=Role.VIEWER)
+    victor = UserFactory.create(username="victor")
+    MembershipFactory.create(user=victor, organization=draft.team.organization, role=Role.VIEWER)
     client.force_login(victor)
     page = client.get(f"/assessments/{draft.pk}/phases/design/")
     assert page.status_code == 200

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessment.banks.loader import bank_files, read_bank_file
 from assessment.banks.parse import BankInvalid
-from assessment.services.banks import question_banks_load
+from assessment.services.banks import BankLoadOutcome, question_banks_load
 
 
 class Command(BaseCommand):
@@ -31,6 +31,7 @@ class Command(BaseCommand):
                         problems.extend(error.problems)
             except BankInvalid as error:
                 problems.extend(error.problems)
+        outcomes: list[BankLoadOutcome] = []
         if not problems:
             try:
                 outcomes = question_banks_load(files=files)

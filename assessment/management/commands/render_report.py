@@ -66,6 +66,7 @@ class Command(BaseCommand):
                 raise CommandError(COVER_OPTIONS_ONLY_WITH_ANSWERS)
             report = _assessment_report(assessment)
         else:
+            assert answers is not None  # argparse requires --assessment or --answers
             report = self._answers_report(
                 answers, team=team, organisation=organisation, label=label
             )

@@ -35,8 +35,10 @@ def build_roadmap(view: ResultView, bank: Bank) -> tuple[RoadmapGroup, ...]:
         by_level.setdefault(rec.level, []).append(RoadmapItem(number, rec, unlocks))
     groups = []
     for level, items in sorted(by_level.items()):
-        unlocking = sorted({i.rec.phase_name for i in items if i.unlocks}, key=order.get)
-        strengthening = sorted({i.rec.phase_name for i in items if not i.unlocks}, key=order.get)
+        unlocking = sorted({i.rec.phase_name for i in items if i.unlocks}, key=order.__getitem__)
+        strengthening = sorted(
+            {i.rec.phase_name for i in items if not i.unlocks}, key=order.__getitem__
+        )
         parts = []
         if unlocking:
             parts.append(f"needed for level {level} in {join_names(unlocking)}")

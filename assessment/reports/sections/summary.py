@@ -45,13 +45,13 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
     lowest, top = levels[0], levels[-1]
     overall = view.overall_level
     if overall is None:
-        missing = [p.name for p in view.phases if p.level is None]
+        unmet = [p.name for p in view.phases if p.level is None]
         meaning = (
             f"Level {lowest} ({bank.level(lowest).name.lower()}) holds the foundations every "
             "other level builds on, and at least one phase does not meet it yet."
         )
         sentence = (
-            f"{join_names(missing)} {'does' if len(missing) == 1 else 'do'} not yet meet level "
+            f"{join_names(unmet)} {'does' if len(unmet) == 1 else 'do'} not yet meet level "
             f"{lowest}. The overall level is the lowest phase level, so these foundations come "
             "before any automation."
         )

@@ -1,0 +1,16 @@
+"""The request a signed-in page sees, for type checking.
+
+`LoginRequiredMiddleware` (settings) sends anyone not signed in to the login page before any view
+runs, except views marked `@login_not_required`. So every other view can take an
+`AuthenticatedHttpRequest`: its `request.user` is a `User`, never an `AnonymousUser`, and can be
+handed to a service as the person who acted.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
