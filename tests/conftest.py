@@ -9,11 +9,15 @@ from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactor
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_and_static_files(tmp_path_factory):
     """Tests talk plain HTTP and never run collectstatic; everything else stays as in production
-    (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it."""
+    (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it.
+
+    Passwords are hashed with a fast hasher: production's PBKDF2 spends ~0.4 s per user on
+    purpose, which tests would pay for every user a factory makes. Logins work the same."""
     from django.test import override_settings
 
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         # Rendered PDFs and exports go to a throw-away folder, never the project's media/.
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         SECURE_SSL_REDIRECT=False,
