@@ -68,15 +68,13 @@ def password() -> str:
 
 @pytest.fixture
 def mlops_bank(db):
-    """The bundled bank, loaded as `make run` loads it."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
+    """The bundled bank, published through the service that `load_question_bank` (and so `make run`)
+    uses. The files are parsed once per session; the command itself is tested on its own."""
     from assessment.models import QuestionBank
+    from assessment.services.banks import question_banks_load
+    from tests.bundled import bundled_bank_files
 
-    call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=StringIO())
+    question_banks_load(files=list(bundled_bank_files()))
     return QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
 
 

@@ -45,15 +45,16 @@ def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
 def load_bank_with_renamed_question(folder, *, old: str = "DES-0-01", new: str = "DES-0-07"):
     """Publish mlops-maturity 1.1, identical to 1.0 but for one question renamed from `old` to
     `new` (declaring `replaces: [old]`), and return it."""
+    import copy
     import io
 
     import yaml
     from django.core.management import call_command
 
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
     from assessment.models import QuestionBank
+    from tests.bundled import mlops_bank_file
 
-    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
+    data = copy.deepcopy(mlops_bank_file().data)
     data["version"] = "1.1"
     renamed = next(q for q in data["questions"] if q["code"] == old)
     renamed["code"] = new
