@@ -32,6 +32,8 @@ def phase_post_data(
 
 
 def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
+    """Answer every question through the phase pages, as the client's user: for tests of the
+    questionnaire itself."""
     bank = assessment.bank.bank()
     for phase in bank.phases:
         answers = {q.code: value for q in bank.questions_in(phase.code)}
@@ -40,6 +42,22 @@ def answer_everything(client, assessment: Assessment, value: str = "1") -> None:
             phase_post_data(assessment, phase.code, answers),
         )
         assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def answer_everything_via_services(user, assessment: Assessment, value: str = "1") -> None:
+    """Store what `answer_everything` stores, through the service the phase pages call (one save
+    per phase, as `user`'s respondent): for tests whose subject is not the questionnaire."""
+    from assessment.services.answers import AnswerData, answers_save
+
+    bank = assessment.bank.bank()
+    respondent = assessment.respondents.get(user=user)
+    for phase in bank.phases:
+        answers_save(
+            assessment=assessment,
+            respondent=respondent,
+            changes={q.code: AnswerData(value=value) for q in bank.questions_in(phase.code)},
+            by=user,
+        )
 
 
 def load_bank_with_renamed_question(folder, *, old: str = "DES-0-01", new: str = "DES-0-07"):
