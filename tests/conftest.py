@@ -19,6 +19,7 @@ def _plain_http_and_static_files(tmp_path_factory):
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         # Rendered PDFs and exports go to a throw-away folder, never the project's media/.
+        # Each xdist worker has its own (tmp_path_factory is per worker).
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         SECURE_SSL_REDIRECT=False,
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
