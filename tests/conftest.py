@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_and_static_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests talk plain HTTP and never run collectstatic; everything else stays as in production
-    (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it."""
+    (DEBUG off, secure cookies, HSTS, CSP). Session-wide, so the live server starts with it.
+
+    Passwords are hashed with a fast hasher: production's PBKDF2 spends ~0.4 s per user on
+    purpose, which tests would pay for every user a factory makes. Logins work the same."""
     from django.test import override_settings
 
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         # Rendered PDFs and exports go to a throw-away folder, never the project's media/.
+        # Each xdist worker has its own (tmp_path_factory is per worker).
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         SECURE_SSL_REDIRECT=False,
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
@@ -75,15 +80,12 @@ def password() -> str:
 
 @pytest.fixture
 def mlops_bank(db: None) -> QuestionBank:
-    """The bundled bank, loaded as `make run` loads it."""
-    from io import StringIO
+    """The bundled bank, published through the service that `load_question_bank` (and so `make run`)
+    uses. The files are parsed once per session; the command itself is tested on its own."""
+    from assessment.services.banks import question_banks_load
+    from tests.bundled import bundled_bank_files
 
-    from django.core.management import call_command
-
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
-    from assessment.models import QuestionBank
-
-    call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=StringIO())
+    question_banks_load(files=list(bundled_bank_files()))
     return QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
 
 

@@ -181,10 +181,10 @@ def test_only_final_answers_are_scored(team, mlops_bank):
     assert {v["value"] for v in a.result["input"]["answers"].values()} == {"0.5"}
 
 
-def test_a_solo_assessment_needs_no_consensus(alice_client, draft):
-    from tests.web.helpers import answer_everything
+def test_a_solo_assessment_needs_no_consensus(alice_client, alice, draft):
+    from tests.web.helpers import answer_everything_via_services
 
-    answer_everything(alice_client, draft, "1")
+    answer_everything_via_services(alice, draft, "1")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     draft.refresh_from_db()
     assert draft.status == "submitted"

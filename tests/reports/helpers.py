@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib.auth.models import User
 
-from assessment.banks.loader import BUNDLED_BANKS_DIR, read_bank_file
 from assessment.models import Assessment, QuestionBank
 from assessment.reports.sections.cover import Cover
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
@@ -19,8 +18,8 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from core.models import Team
+from tests.bundled import mlops_bank_file
 
-BUNDLED_BANK_FILE = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
 NA_REASON = "We score in nightly batches; no online serving path exists."
 NOTE = "Agreed in the quarterly review; the owner confirms details with the platform."
 
@@ -35,7 +34,8 @@ _PRESENCES = (Presence.PRESENT, Presence.SHARED, Presence.ABSENT)
 
 
 def bundled_bank() -> Bank:
-    return read_bank_file(BUNDLED_BANK_FILE).bank
+    """The bundled bank, parsed once per test process (a `Bank` is immutable)."""
+    return mlops_bank_file().bank
 
 
 def realistic_input(bank: Bank, *, seed: int, lift: float = 0.0) -> AssessmentInput:

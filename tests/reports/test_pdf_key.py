@@ -6,14 +6,14 @@ import pytest
 
 from assessment.models import Assessment
 from assessment.selectors.report import report_sources
-from tests.web.helpers import answer_everything
+from tests.web.helpers import answer_everything_via_services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_reused_id_and_version_never_share_a_cached_pdf(alice_client, draft):
+def test_a_reused_id_and_version_never_share_a_cached_pdf(alice_client, alice, draft):
     """A recreated database numbers its assessments from 1 again, beside the same MEDIA_ROOT."""
-    answer_everything(alice_client, draft, "1")
+    answer_everything_via_services(alice, draft, "1")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     draft.refresh_from_db()
     first = report_sources(draft).pdf_key

@@ -16,7 +16,7 @@ from assessment.services.assessments import assessment_reopen, assessment_start,
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.helpers import realistic_input, submitted_assessment
-from tests.web.helpers import answer_everything
+from tests.web.helpers import answer_everything_via_services
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_user_text_is_escaped_on_the_page(alice_client, acme_team, alice, mlops_
 
 
 def test_a_team_with_nothing_left_to_do_gets_a_report_that_says_so(alice_client, draft, alice):
-    answer_everything(alice_client, draft, "1")
+    answer_everything_via_services(alice, draft, "1")
     assessment_submit(assessment=draft, by=alice)
 
     body = alice_client.get(report_url(draft)).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.test import Client
 
 from assessment.models import Assessment, QuestionBank
@@ -35,6 +36,8 @@ def phase_post_data(
 
 
 def answer_everything(client: Client, assessment: Assessment, value: str = "1") -> None:
+    """Answer every question through the phase pages, as the client's user: for tests of the
+    questionnaire itself."""
     bank = assessment.bank.bank()
     for phase in bank.phases:
         answers = {q.code: value for q in bank.questions_in(phase.code)}
@@ -45,19 +48,36 @@ def answer_everything(client: Client, assessment: Assessment, value: str = "1") 
         assert response.status_code == 302, response.content.decode()[:2000]
 
 
+def answer_everything_via_services(user: User, assessment: Assessment, value: str = "1") -> None:
+    """Store what `answer_everything` stores, through the service the phase pages call (one save
+    per phase, as `user`'s respondent): for tests whose subject is not the questionnaire."""
+    from assessment.services.answers import AnswerData, answers_save
+
+    bank = assessment.bank.bank()
+    respondent = assessment.respondents.get(user=user)
+    for phase in bank.phases:
+        answers_save(
+            assessment=assessment,
+            respondent=respondent,
+            changes={q.code: AnswerData(value=value) for q in bank.questions_in(phase.code)},
+            by=user,
+        )
+
+
 def load_bank_with_renamed_question(
     folder: Path, *, old: str = "DES-0-01", new: str = "DES-0-07"
 ) -> QuestionBank:
     """Publish mlops-maturity 1.1, identical to 1.0 but for one question renamed from `old` to
     `new` (declaring `replaces: [old]`), and return it."""
+    import copy
     import io
 
     import yaml
     from django.core.management import call_command
 
-    from assessment.banks.loader import BUNDLED_BANKS_DIR
+    from tests.bundled import mlops_bank_file
 
-    data = yaml.safe_load((BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml").read_text())
+    data = copy.deepcopy(mlops_bank_file().data)
     data["version"] = "1.1"
     renamed = next(q for q in data["questions"] if q["code"] == old)
     renamed["code"] = new

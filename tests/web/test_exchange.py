@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment.models import Answer, Assessment
 from assessment.services.assessments import assessment_start
 from tests.web.helpers import (
-    answer_everything,
+    answer_everything_via_services,
     load_bank_with_renamed_question,
     phase_post_data,
 )
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def submitted(alice_client, draft):
-    answer_everything(alice_client, draft, "0.5")
+def submitted(alice_client, alice, draft):
+    answer_everything_via_services(alice, draft, "0.5")
     alice_client.post(
         f"/assessments/{draft.pk}/phases/design/",
         phase_post_data(

@@ -17,10 +17,11 @@ from assessment.models import (
     Respondent,
 )
 from assessment.selectors.exports import export_path
+from assessment.services.assessments import assessment_submit
 from core.models import Membership, Role
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory
-from tests.web.helpers import answer_everything
+from tests.web.helpers import answer_everything_via_services
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,11 @@ KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 @pytest.fixture
-def world(alice_client, alice, draft, mlops_bank, settings, tmp_path):
-    """Acme's objects: a submitted assessment, a draft, a second member."""
-    answer_everything(alice_client, draft, "1")
-    alice_client.post(f"/assessments/{draft.pk}/submit/")
+def world(alice, draft, mlops_bank, settings, tmp_path):
+    """Acme's objects: a submitted assessment, a draft, a second member. Built through the
+    services: the views under test here are only read and refused."""
+    answer_everything_via_services(alice, draft, "1")
+    assessment_submit(assessment=draft, by=alice)
     draft.refresh_from_db()
     second = Assessment.objects.create(
         team=draft.team, bank=mlops_bank, label="Draft", created_by=alice

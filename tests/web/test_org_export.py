@@ -15,7 +15,7 @@ from django.core.management import call_command
 from assessment.models import ExportJob
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
-from tests.web.helpers import answer_everything
+from tests.web.helpers import answer_everything_via_services
 
 if TYPE_CHECKING:
     from pytest_django import Settings
@@ -36,8 +36,8 @@ def run_worker() -> None:
 # Transactional: the worker closes its database connection after each task, as in production,
 # which must not end a test transaction around it.
 @pytest.mark.django_db(transaction=True)
-def test_a_zip_of_every_assessment_is_built_in_the_background(alice_client, draft, media):
-    answer_everything(alice_client, draft, "1")
+def test_a_zip_of_every_assessment_is_built_in_the_background(alice_client, alice, draft, media):
+    answer_everything_via_services(alice, draft, "1")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     slug = draft.team.organization.slug
     response = alice_client.post(f"/orgs/{slug}/exports/")

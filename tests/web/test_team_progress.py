@@ -7,7 +7,7 @@ import pytest
 from assessment.models import Assessment
 from assessment.services.assessments import assessment_start
 from tests.web.helpers import (
-    answer_everything,
+    answer_everything_via_services,
     load_bank_with_renamed_question,
     phase_post_data,
 )
@@ -20,7 +20,7 @@ def two_quarters(alice_client, alice, draft, mlops_bank):
     """Q3 all manual; Q4 starts from Q3 and then automates DES-0-01..06, drops DEV-0-01."""
     draft.label = "2026 Q3"
     draft.save()
-    answer_everything(alice_client, draft, "0.5")
+    answer_everything_via_services(alice, draft, "0.5")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     q4 = assessment_start(
         team=draft.team, bank=mlops_bank, label="2026 Q4", targets={}, by=alice, copy_from=draft
