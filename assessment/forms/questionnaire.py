@@ -20,6 +20,7 @@ from assessment.models import (
     QuestionBank,
 )
 from assessment.scoring.types import GUIDED_VALUES, AnswerValue, Bank, Presence, Question
+from assessment.selectors.banks import question_banks_among
 from assessment.services.answers import AnswerData
 
 NA_NEEDS_REASON = "Say why this practice does not apply to your team."
@@ -80,7 +81,7 @@ class StartAssessmentForm(forms.Form):
             )
         bank_field = self.fields["bank"]
         assert isinstance(bank_field, forms.ModelChoiceField)
-        bank_field.queryset = QuestionBank.objects.filter(pk__in=[b.pk for b in banks])
+        bank_field.queryset = question_banks_among(banks)
         if banks:
             self.initial.setdefault("bank", banks[0].pk)
         self.initial.setdefault("label", default_label())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from assessment.banks.loader import BUNDLED_BANKS_DIR, read_bank_file
 from assessment.banks.parse import BankInvalid
 from assessment.formats.answers_file import AnswersFileError
@@ -21,6 +23,11 @@ def latest_question_banks() -> list[QuestionBank]:
         if current is None or bank.version_key > current.version_key:
             latest[bank.slug] = bank
     return sorted(latest.values(), key=lambda b: b.title)
+
+
+def question_banks_among(banks: list[QuestionBank]) -> QuerySet[QuestionBank]:
+    """The same banks as a queryset, for a form's choice field."""
+    return QuestionBank.objects.filter(pk__in=[b.pk for b in banks])
 
 
 def newest_bank() -> Bank | None:
