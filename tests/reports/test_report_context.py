@@ -120,7 +120,7 @@ def test_the_summary_says_when_evidence_would_lower_the_level() -> None:
 
     assert summary.evidence_sentence.startswith(
         "Counting only answers backed by evidence, the overall level would be not yet level 0, "
-        "as Development drops to not yet level 0: 1 practice answered “Automated” has no "
+        "as Development drops to not yet level 0: 1 practice answered as fully in place has no "
         "evidence attached"
     )
 
@@ -132,7 +132,7 @@ def test_the_summary_says_when_evidence_would_lower_a_phase_but_not_the_overall_
 
     assert summary.evidence_sentence == (
         "Counting only answers backed by evidence, the overall level holds but Operations drops "
-        "to Level 0 \u2013 Manual process: 1 practice answered “Automated” has no evidence "
+        "to Level 0 \u2013 Manual process: 1 practice answered as fully in place has no evidence "
         "attached and counts as done manually in that view."
     )
 

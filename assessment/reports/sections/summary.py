@@ -76,7 +76,7 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
 
     one = without_evidence == 1
     missing = (
-        f"{plural(without_evidence, 'practice')} answered “Automated” "
+        f"{plural(without_evidence, 'practice')} answered as fully in place "
         f"{'has' if one else 'have'} no evidence attached"
     )
     counted = f"{missing} and {'counts' if one else 'count'} as done manually in that view"
