@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,6 +27,9 @@ from pathlib import Path
 from django.conf import settings
 
 CACHE_FOLDER = "reports"
+CACHE_UNUSABLE = "PDF cache %s is not usable (%s): serving the PDF without caching it"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,15 +59,25 @@ class PdfCache:
             return self.path(key).read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as error:
+            logger.warning(CACHE_UNUSABLE, self.folder, error)
+            return None
 
     def get_or_render(self, key: PdfKey, render: Callable[[], bytes]) -> bytes:
-        """The cached PDF for `key`, rendering it with `render()` only if nobody has yet."""
+        """The cached PDF for `key`, rendering it with `render()` only if nobody has yet. A cache
+        that cannot be written (a full disk, a read-only folder) costs a render, never the PDF:
+        the failure is logged and the PDF served all the same."""
         cached = self.get(key)
         if cached is not None:
             return cached
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path(key)
-        with open(target.with_suffix(".lock"), "a+b") as lock:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock = open(target.with_suffix(".lock"), "a+b")  # noqa: SIM115  (closed below)
+        except OSError as error:
+            logger.warning(CACHE_UNUSABLE, self.folder, error)
+            return render()
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 # Whoever held the lock before us may have rendered it meanwhile.
@@ -71,8 +85,11 @@ class PdfCache:
                 if cached is not None:
                     return cached
                 content = render()
-                self._write(target, content)
-                self._remove_older(key)
+                try:
+                    self._write(target, content)
+                    self._remove_older(key)
+                except OSError as error:
+                    logger.warning(CACHE_UNUSABLE, self.folder, error)
                 return content
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)

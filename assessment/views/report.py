@@ -32,6 +32,4 @@ def assessment_report_pdf(request: AuthenticatedHttpRequest, assessment_id: int)
         return redirect("assessment_review", assessment.pk)
     response = HttpResponse(report_pdf_bytes(assessment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
-    # A client's maturity report: browsers may keep it, shared caches and proxies may not.
-    response["Cache-Control"] = "private"
     return response

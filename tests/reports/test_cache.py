@@ -126,3 +126,34 @@ def test_a_newer_result_removes_the_older_pdfs_of_the_same_assessment(tmp_path: 
     assert not cache.path(older).exists()
     assert cache.path(other_assessment).exists()
     assert cache.path(KEY).exists()
+
+
+def test_a_cache_folder_that_cannot_be_made_still_serves_the_pdf(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A file where the folder should be: creating it fails, even for root (tests may run as root,
+    # which file permissions do not stop).
+    blocked = tmp_path / "reports"
+    blocked.write_bytes(b"not a folder")
+    render = CountingRenderer()
+
+    content = PdfCache(blocked).get_or_render(KEY, render)
+
+    assert content == b"%PDF-1.7 rendered"
+    assert render.calls == 1
+    assert "PDF cache" in caplog.text
+    assert "serving the PDF without caching it" in caplog.text
+
+
+def test_a_cache_that_cannot_be_written_still_serves_the_pdf(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = PdfCache(tmp_path)
+    # The PDF's own name taken by a folder: the final rename fails after the render.
+    cache.path(KEY).mkdir()
+    render = CountingRenderer()
+
+    assert cache.get_or_render(KEY, render) == b"%PDF-1.7 rendered"
+    assert render.calls == 1
+    assert "serving the PDF without caching it" in caplog.text
+    assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind

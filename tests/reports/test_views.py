@@ -165,11 +165,23 @@ def test_the_pdf_is_a_named_attachment_with_the_reports_title(alice_client, q4):
     assert response["Content-Disposition"] == (
         'attachment; filename="mlops-maturity-fraud-detection-2026-q4.pdf"'
     )
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert reader.metadata is not None
     assert reader.metadata.title == "MLOps maturity report: Fraud detection, 2026 Q4"
     assert reader.metadata.author == "alice"
+
+
+def test_the_pdf_is_served_when_its_cache_folder_cannot_be_made(
+    alice_client, q4, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "reports").write_bytes(b"a file where the cache folder should be")
+
+    response = alice_client.get(pdf_url(q4))
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
 
 
 def test_a_second_download_serves_the_cached_pdf_without_rendering(alice_client, q4):
