@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,12 +24,22 @@ CUSTOM_THRESHOLD = (
 TEXT_TOO_LONG = "{where}: {length} characters; at most {limit}"
 BAD_EXPORT = "input: an exported assessment must hold its answers under `input`"
 # Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@")
+# What spreadsheets skip before deciding that a cell holds a formula: whitespace and line breaks
+# of every kind (no-break spaces included), and invisible format characters (zero-width spaces
+# and joiners, direction marks, the byte-order mark).
+_LEADING_BLANKS = re.compile(r"^[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
+    """A value safe to open in a spreadsheet. Text that a spreadsheet could run as a formula is
+    kept as text by a leading apostrophe: one that starts with = + - @ (full-width forms too),
+    even behind blanks or invisible characters, or that starts with a tab or a line break."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    first = unicodedata.normalize("NFKC", _LEADING_BLANKS.sub("", text)[:1])
+    if first in _FORMULA_STARTS or text[:1] in ("\t", "\r", "\n"):
+        return "'" + text
+    return text
 
 
 def assessment_csv(bank: Bank, answers: Mapping[str, AnswerRecord]) -> str:
@@ -38,7 +50,7 @@ def assessment_csv(bank: Bank, answers: Mapping[str, AnswerRecord]) -> str:
         answer = answers.get(q.code)
         writer.writerow(
             [
-                _cell(v)
+                csv_cell(v)
                 for v in (
                     q.code,
                     q.phase,
