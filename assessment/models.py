@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from assessment.banks.cache import bank_from_content, cached_bank
 from assessment.scoring.types import AnswerValue, Bank
@@ -230,6 +231,11 @@ class ExportJob(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Under way: at most one per organisation (the constraint below), which a worker's heartbeat
+    # keeps alive.
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     organization = models.ForeignKey(
         "core.Organization", on_delete=models.CASCADE, related_name="export_jobs"
@@ -242,11 +248,29 @@ class ExportJob(models.Model):
     total_steps = models.PositiveIntegerField(default=0)
     file_name = models.CharField(max_length=200, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last sign of life: set when queued, when the worker starts, and after each file. A job
+    # under way whose heartbeat is older than settings.EXPORT_STALE_AFTER has lost its worker.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # "One export at a time" must hold when simultaneous requests race each other.
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_export_under_way_per_organization",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Export of {self.organization} ({self.status})"

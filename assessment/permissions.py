@@ -18,6 +18,7 @@ LEAD_ONLY = "In a team assessment, only the lead settles the answers and submits
 REOPEN_REFUSED = "Only an owner or a consultant can reopen a submitted assessment."
 OWNERS_ONLY = "Only an owner of this organisation can manage its members."
 NO_EXPORTS = "Your role in this organisation does not include exports."
+NO_EXPORT_CANCEL = "Only an owner or a consultant can cancel an export."
 NO_IMPORTS = "Your role in this organisation lets you read, not import."
 NOT_A_RESPONDENT = (
     "This assessment is answered as a team and you are not one of its respondents: the lead can "
@@ -32,6 +33,11 @@ def may_edit(membership: Membership) -> bool:
 
 
 def may_reopen(membership: Membership) -> bool:
+    return membership.can_manage
+
+
+def may_cancel_export(membership: Membership) -> bool:
+    """Stop an organisation's export under way, whoever started it: owners and consultants."""
     return membership.can_manage
 
 

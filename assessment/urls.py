@@ -36,6 +36,11 @@ urlpatterns = [
         exchange.organization_export_download,
         name="organization_export_download",
     ),
+    path(
+        "orgs/<slug:slug>/exports/<int:job_id>/cancel/",
+        exchange.organization_export_cancel_request,
+        name="organization_export_cancel",
+    ),
     # A team over time
     path("teams/<int:team_id>/", team.team_detail, name="team_detail"),
     path("teams/<int:team_id>/compare/", team.team_compare, name="team_compare"),

@@ -145,6 +145,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds without a heartbeat after which an export under way counts as abandoned (its worker was
+# killed or never came): the next request marks it failed and starts afresh. The worker beats at
+# each file, and the slowest file (one PDF report) takes seconds, so five minutes leaves a wide
+# margin for a busy worker while a jammed export frees itself within minutes. A job left queued
+# that long has no worker picking it up either.
+EXPORT_STALE_AFTER = env_int("EXPORT_STALE_AFTER", default=300)
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -8,7 +8,8 @@ import os
 import zipfile
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
@@ -16,38 +17,101 @@ from assessment.formats.assessment_file import assessment_csv, assessment_json, 
 from assessment.models import ExportJob
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.assessments import assessment_record, organization_assessments
-from assessment.selectors.exports import export_path, running_export
+from assessment.selectors.exports import (
+    export_path,
+    partial_path,
+    running_export,
+    stale_before,
+)
 from assessment.selectors.report import report_filename
 from assessment.services.reports import report_pdf_bytes
 from core.models import Organization
 
+STALE_ERROR = "stopped: the worker stopped responding"
+
 
 def organization_export_start(*, organization: Organization, by: User) -> ExportJob:
-    """Queue a ZIP export of the organisation; the worker (`db_worker`) builds it."""
-    # One export at a time per organisation: a second click joins the one under way.
+    """Queue a ZIP export of the organisation; the worker (`db_worker`) builds it.
+
+    One export at a time per organisation: a second click joins the one under way, unless its
+    worker stopped responding (`EXPORT_STALE_AFTER`), in which case that job is marked failed and
+    a new one starts. The database constraint on jobs under way settles simultaneous requests.
+    """
     running = running_export(organization)
-    if running is not None:
+    if running is not None and not _give_up_if_stale(running):
         return running
-    job = ExportJob.objects.create(organization=organization, requested_by=by)
+    try:
+        with transaction.atomic():
+            job = ExportJob.objects.create(organization=organization, requested_by=by)
+    except IntegrityError:
+        # A simultaneous request created its job first (it has committed: the insert waited
+        # for it): join that one.
+        running = running_export(organization)
+        if running is None:
+            raise
+        return running
     # Enqueue only once the job row is committed, so the worker always finds it.
     transaction.on_commit(lambda: export_organization.enqueue(job.pk))
     return job
 
 
+@transaction.atomic
+def organization_export_cancel(*, job: ExportJob, by: User) -> bool:
+    """Cancel an export under way. A queued job is never started; a running task notices at its
+    next file and stops. The partial file goes at once, in case its worker died. Returns False
+    when the job had already ended (nothing changes)."""
+    cancelled = ExportJob.objects.filter(pk=job.pk, status__in=ExportJob.ACTIVE).update(
+        status=ExportJob.Status.CANCELLED, cancelled_by=by, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    if cancelled:
+        _remove_partial(job)
+    return bool(cancelled)
+
+
+def _give_up_if_stale(job: ExportJob) -> bool:
+    """Mark `job` failed if its worker stopped responding; False if it is still alive."""
+    given_up = ExportJob.objects.filter(
+        pk=job.pk, status__in=ExportJob.ACTIVE, heartbeat_at__lt=stale_before()
+    ).update(status=ExportJob.Status.FAILED, error=STALE_ERROR, finished_at=timezone.now())
+    if given_up:
+        job.refresh_from_db()
+        _remove_partial(job)
+        return True
+    job.refresh_from_db()
+    # A simultaneous request may have given it up first: then it is no longer under way either.
+    return job.status not in ExportJob.ACTIVE
+
+
+def _remove_partial(job: ExportJob) -> None:
+    partial = partial_path(job)
+    if partial is not None:
+        partial.unlink(missing_ok=True)
+
+
+class _Stopped(Exception):
+    """The job was cancelled or given up while the task ran: stop without touching it."""
+
+
 @task()
 def export_organization(job_id: int) -> None:
     """The background task: build the ZIP of job `job_id`. Progress is saved file by file so
-    the waiting page can show it."""
+    the waiting page can show it, with a heartbeat; each save also checks the job is still
+    running, so a cancelled job stops at its next file."""
+    # Start only a job still queued: one cancelled or given up meanwhile keeps its state.
+    if not ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    ):
+        return
     job = ExportJob.objects.select_related("organization").get(pk=job_id)
     assessments = list(organization_assessments(job.organization_id))
-    job.status = ExportJob.Status.RUNNING
     job.total_steps = sum(3 if a.result is not None else 2 for a in assessments)
     job.file_name = f"{job.organization.slug}-{timezone.now():%Y%m%d-%H%M%S}-{job.pk}.zip"
-    job.save(update_fields=["status", "total_steps", "file_name"])
     target = export_path(job)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     try:
+        _advance(job, 0, total_steps=job.total_steps, file_name=job.file_name)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for assessment in assessments:
                 team, label = assessment.team.name, assessment.label
@@ -73,18 +137,36 @@ def export_organization(job_id: int) -> None:
                     )
                     _advance(job, 1)
         os.replace(partial, target)
+    except _Stopped:
+        partial.unlink(missing_ok=True)
+        return
     except Exception as error:
         partial.unlink(missing_ok=True)
-        job.status = ExportJob.Status.FAILED
-        job.error = f"{type(error).__name__}: {error}"[:500]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        ended = _end(
+            job,
+            ExportJob.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:500],
+        )
+        if not ended:  # cancelled meanwhile (which may be what broke it): leave it so
+            return
         raise
-    job.status = ExportJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    if not _end(job, ExportJob.Status.DONE):
+        target.unlink(missing_ok=True)  # cancelled between the last file and now
 
 
-def _advance(job: ExportJob, steps: int) -> None:
+def _advance(job: ExportJob, steps: int, **fields: object) -> None:
+    """Count `steps` more files done and beat; raise `_Stopped` if the job no longer runs."""
+    if not ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+        done_steps=F("done_steps") + steps, heartbeat_at=timezone.now(), **fields
+    ):
+        raise _Stopped
     job.done_steps += steps
-    job.save(update_fields=["done_steps"])
+
+
+def _end(job: ExportJob, status: ExportJob.Status, *, error: str = "") -> bool:
+    """Finish a running job; False if it had stopped running (cancelled or given up)."""
+    return bool(
+        ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
+            status=status, error=error, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        )
+    )

@@ -15,11 +15,17 @@ from assessment.formats.answers_file import AnswersFileError
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
 from assessment.forms.exchange import ImportForm
 from assessment.models import ExportJob
-from assessment.permissions import NO_EXPORTS, NO_IMPORTS, may_edit
+from assessment.permissions import (
+    NO_EXPORT_CANCEL,
+    NO_EXPORTS,
+    NO_IMPORTS,
+    may_cancel_export,
+    may_edit,
+)
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.assessments import assessment_for_user, assessment_record
-from assessment.selectors.exports import export_job, export_path
-from assessment.services.exports import organization_export_start
+from assessment.selectors.exports import export_is_stale, export_job, export_path
+from assessment.services.exports import organization_export_cancel, organization_export_start
 from assessment.services.imports import assessment_import, read_import
 from core.http import AuthenticatedHttpRequest
 from core.selectors import organization_for_user, team_for_user
@@ -108,8 +114,26 @@ def organization_export(request: AuthenticatedHttpRequest, slug: str, job_id: in
     return render(
         request,
         "assessment/organization_export.html",
-        {"organization": organization, "membership": membership, "job": job},
+        {
+            "organization": organization,
+            "membership": membership,
+            "job": job,
+            "stale": export_is_stale(job),
+            "may_cancel": may_cancel_export(membership),
+        },
     )
+
+
+@require_POST
+def organization_export_cancel_request(
+    request: AuthenticatedHttpRequest, slug: str, job_id: int
+) -> HttpResponse:
+    organization, membership = organization_for_user(request.user, slug)
+    if not may_cancel_export(membership):
+        raise PermissionDenied(NO_EXPORT_CANCEL)
+    job = export_job(organization, job_id)
+    organization_export_cancel(job=job, by=request.user)
+    return redirect("organization_export", organization.slug, job.pk)
 
 
 @require_GET

@@ -97,7 +97,7 @@ def snapshot() -> tuple:
         list(Respondent.objects.order_by("pk").values_list("user_id", "role", "phases")),
         list(FinalAnswer.objects.order_by("pk").values_list("question_code", "value")),
         AssessmentEvent.objects.count(),
-        ExportJob.objects.count(),
+        list(ExportJob.objects.order_by("pk").values_list("status", "cancelled_by")),
     )
 
 

@@ -103,3 +103,215 @@ def test_jobs_queued_under_the_previous_task_path_still_find_their_task():
     from assessment.services.exports import export_organization
 
     assert import_string("assessment.tasks.export_organization") is export_organization
+
+
+# A worker that died mid-job (kill -9) leaves its job RUNNING with an old heartbeat and a `.part`
+# file: simulated here without killing anything.
+def dead_worker_job(alice, draft, media: Path, *, minutes_ago: int) -> ExportJob:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(
+        organization=draft.team.organization,
+        requested_by=alice,
+        status=ExportJob.Status.RUNNING,
+        total_steps=3,
+        done_steps=2,
+        file_name="acme-dead.zip",
+    )
+    ExportJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    (media / "exports").mkdir(exist_ok=True)
+    (media / "exports" / "acme-dead.part").write_bytes(b"PK half a zip")
+    return job
+
+
+def test_a_request_replaces_an_export_whose_worker_stopped_responding(
+    alice_client, alice, draft, media, settings
+):
+    settings.EXPORT_STALE_AFTER = 300
+    dead = dead_worker_job(alice, draft, media, minutes_ago=10)
+    slug = draft.team.organization.slug
+    response = alice_client.post(f"/orgs/{slug}/exports/")
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == ("failed", "stopped: the worker stopped responding")
+    assert dead.finished_at is not None
+    assert not (media / "exports" / "acme-dead.part").exists()
+    fresh = ExportJob.objects.exclude(pk=dead.pk).get()
+    assert fresh.status == "queued"
+    assert response["Location"] == f"/orgs/{slug}/exports/{fresh.pk}/"
+
+
+def test_a_request_still_joins_an_export_with_a_recent_heartbeat(
+    alice_client, alice, draft, media, settings
+):
+    settings.EXPORT_STALE_AFTER = 300
+    alive = dead_worker_job(alice, draft, media, minutes_ago=1)
+    slug = draft.team.organization.slug
+    response = alice_client.post(f"/orgs/{slug}/exports/")
+    assert response["Location"] == f"/orgs/{slug}/exports/{alive.pk}/"
+    alive.refresh_from_db()
+    assert alive.status == "running"
+    assert (media / "exports" / "acme-dead.part").exists()
+    assert ExportJob.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("status", ["failed", "cancelled"])
+def test_a_worker_does_not_revive_a_job_that_ended_while_queued(alice, draft, media, status):
+    from assessment.services.exports import organization_export_start
+
+    job = organization_export_start(organization=draft.team.organization, by=alice)
+    ExportJob.objects.filter(pk=job.pk).update(status=status, error="ended meanwhile")
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.error, job.done_steps, job.file_name) == (
+        status,
+        "ended meanwhile",
+        0,
+        "",
+    )
+    assert list(media.rglob("*")) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_saves_a_heartbeat_with_each_file(alice_client, alice, draft, media):
+    answer_everything_via_services(alice, draft, "1")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    job = ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
+    queued_beat = job.heartbeat_at
+    from assessment.services.exports import export_organization
+
+    export_organization.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.heartbeat_at > queued_beat
+
+
+def test_a_second_start_joins_the_first(alice, draft, media):
+    from assessment.services.exports import organization_export_start
+
+    first = organization_export_start(organization=draft.team.organization, by=alice)
+    second = organization_export_start(organization=draft.team.organization, by=alice)
+    assert second.pk == first.pk
+    assert ExportJob.objects.filter(status="queued").count() == 1
+
+
+def test_the_database_refuses_a_second_export_under_way(alice, draft, media):
+    from django.db import IntegrityError, transaction
+
+    ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExportJob.objects.create(
+            organization=draft.team.organization,
+            requested_by=alice,
+            status=ExportJob.Status.RUNNING,
+        )
+    # Finished jobs do not count: any number of them may sit beside the one under way.
+    for status in ("done", "failed", "done"):
+        ExportJob.objects.create(
+            organization=draft.team.organization, requested_by=alice, status=status
+        )
+    assert ExportJob.objects.count() == 4
+
+
+@pytest.mark.parametrize("role", [Role.OWNER, Role.CONSULTANT])
+def test_an_owner_or_consultant_cancels_a_queued_export(client, alice, draft, media, role):
+    from assessment.services.exports import organization_export_start
+
+    job = organization_export_start(organization=draft.team.organization, by=alice)
+    manager = UserFactory.create(username="mia")
+    MembershipFactory.create(user=manager, organization=draft.team.organization, role=role)
+    client.force_login(manager)
+    slug = draft.team.organization.slug
+    page = client.get(f"/orgs/{slug}/exports/{job.pk}/").content.decode()
+    assert f'action="/orgs/{slug}/exports/{job.pk}/cancel/"' in page
+    response = client.post(f"/orgs/{slug}/exports/{job.pk}/cancel/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orgs/{slug}/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.status, job.cancelled_by, job.error) == ("cancelled", manager, "")
+    assert job.finished_at is not None
+    cancelled = client.get(f"/orgs/{slug}/exports/{job.pk}/").content.decode()
+    assert "Cancelled by mia." in cancelled
+    assert "cancel/" not in cancelled
+    assert 'http-equiv="refresh"' not in cancelled
+    # A new request starts afresh rather than joining the cancelled job.
+    again = client.post(f"/orgs/{slug}/exports/")
+    assert again["Location"] != f"/orgs/{slug}/exports/{job.pk}/"
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
+def test_members_and_viewers_cannot_cancel_an_export(client, alice, draft, media, role):
+    job = ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
+    user = UserFactory.create(username="vic")
+    MembershipFactory.create(user=user, organization=draft.team.organization, role=role)
+    client.force_login(user)
+    slug = draft.team.organization.slug
+    assert "cancel/" not in client.get(f"/orgs/{slug}/exports/{job.pk}/").content.decode()
+    response = client.post(f"/orgs/{slug}/exports/{job.pk}/cancel/")
+    assert response.status_code == 403
+    job.refresh_from_db()
+    assert job.status == "queued"
+
+
+def test_another_organisation_cannot_cancel_an_export(
+    client, alice, draft, bob, globex_team, media
+):
+    job = ExportJob.objects.create(organization=draft.team.organization, requested_by=alice)
+    client.force_login(bob)
+    assert client.post(f"/orgs/acme/exports/{job.pk}/cancel/").status_code == 404
+    assert client.post(f"/orgs/globex/exports/{job.pk}/cancel/").status_code == 404
+    job.refresh_from_db()
+    assert job.status == "queued"
+
+
+def test_cancelling_a_running_export_whose_worker_died_removes_its_part_file(
+    alice_client, alice, draft, media
+):
+    job = dead_worker_job(alice, draft, media, minutes_ago=1)
+    slug = draft.team.organization.slug
+    alice_client.post(f"/orgs/{slug}/exports/{job.pk}/cancel/")
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    assert not (media / "exports" / "acme-dead.part").exists()
+
+
+def test_cancelling_a_finished_export_changes_nothing(alice, draft, media):
+    from assessment.services.exports import organization_export_cancel
+
+    job = ExportJob.objects.create(
+        organization=draft.team.organization, requested_by=alice, status="done"
+    )
+    organization_export_cancel(job=job, by=alice)
+    job.refresh_from_db()
+    assert (job.status, job.cancelled_by) == ("done", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_task_stops_at_its_next_step_once_cancelled(
+    alice_client, alice, draft, media, monkeypatch
+):
+    """The owner cancels while the worker renders the PDF: the task notices at its next step,
+    stops and leaves no file behind."""
+    from assessment.services import exports
+    from assessment.services.exports import organization_export_cancel
+
+    answer_everything_via_services(alice, draft, "1")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    job = exports.organization_export_start(organization=draft.team.organization, by=alice)
+    render = exports.report_pdf_bytes
+
+    def render_then_cancel(assessment):
+        pdf = render(assessment)
+        assert list(media.rglob("*.part")) != []
+        organization_export_cancel(job=ExportJob.objects.get(pk=job.pk), by=alice)
+        return pdf
+
+    monkeypatch.setattr(exports, "report_pdf_bytes", render_then_cancel)
+    exports.export_organization.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done_steps, job.cancelled_by) == ("cancelled", 2, alice)
+    assert list((media / "exports").iterdir()) == []
