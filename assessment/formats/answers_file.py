@@ -52,6 +52,9 @@ INVALID_SYNTAX = "{path}: not valid {format} ({reason})"
 TOO_LARGE = "{path}: {size} bytes; an answers file is at most 1 MB"
 TOO_DEEP = "{path}: nested more than {limit} levels deep; an answers file needs 3"
 TOO_MANY_VALUES = "{path}: more than {limit} values; a complete answers file holds about 500"
+UNSTORABLE = "{where}: contains a NUL character or an unpaired surrogate"
+UNSTORABLE_KEY = "{where}: the key contains a NUL character or an unpaired surrogate"
+MORE_UNSTORABLE = "… and {count} more texts with a NUL character or an unpaired surrogate"
 DUPLICATE_KEY = "{path}: {key} appears twice in the same mapping"
 NOT_A_MAPPING = "{where}: must be a mapping of keys to values"
 UNKNOWN_KEY = "{where}: unknown key {key}; expected {expected}"
@@ -76,6 +79,10 @@ BAD_THRESHOLD = "threshold: {value} must be a number above 0 and at most 100"
 FILE_KEYS = ("bank", "answers", "team", "targets", "threshold")
 ANSWER_KEYS = ("value", "evidence", "note", "reason")
 
+# No database stores these: PostgreSQL refuses NUL in text, and a lone surrogate is not UTF-8.
+# JSON escapes ("\u0000", "\ud800") and YAML's ("\0") write them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_UNSTORABLE_SHOWN = 20
 _BANK_KEY = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>[0-9][0-9A-Za-z.-]*)")
 
 
@@ -120,6 +127,7 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
         problem = INVALID_SYNTAX.format(path=path, format=file_format, reason=_one_line(error))
         raise AnswersFileError([problem]) from error
     problems = [DUPLICATE_KEY.format(path=path, key=_show(key)) for key in duplicates]
+    problems += _unstorable_texts(data)
     if not isinstance(data, dict):
         problems.append(NOT_A_MAPPING.format(where=path))
         raise AnswersFileError(problems)
@@ -313,6 +321,37 @@ def _text(raw: object, where: str, problems: list[str]) -> str:
     return raw
 
 
+def _unstorable_texts(data: object) -> list[str]:
+    """Where the loaded file holds text no database stores, keys included; at most
+    MAX_UNSTORABLE_SHOWN places, then how many more."""
+    found: list[str] = []
+
+    def visit(value: object, where: str) -> None:  # at most MAX_DEPTH deep: checked on reading
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                found.append(UNSTORABLE.format(where=where or "the file"))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                inner = f"{where}.{_escaped(str(key))}" if where else _escaped(str(key))
+                if isinstance(key, str) and _UNSTORABLE.search(key):
+                    found.append(UNSTORABLE_KEY.format(where=inner))
+                visit(child, inner)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                visit(child, f"{where}[{index}]")
+
+    visit(data, "")
+    if len(found) > MAX_UNSTORABLE_SHOWN:
+        more = len(found) - MAX_UNSTORABLE_SHOWN
+        return [*found[:MAX_UNSTORABLE_SHOWN], MORE_UNSTORABLE.format(count=more)]
+    return found
+
+
+def _escaped(text: str) -> str:
+    """`text` with NUL and lone surrogates written as JSON escapes, so a message can show it."""
+    return _UNSTORABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 SHOWN_LENGTH = 80
 
 
@@ -323,6 +362,7 @@ def _show(value: object) -> str:
         shown = json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):  # a YAML structure that contains itself
         shown = f"a {type(value).__name__} that contains itself"
+    shown = _escaped(shown)
     return shown if len(shown) <= SHOWN_LENGTH else shown[: SHOWN_LENGTH - 1] + "…"
 
 

@@ -408,3 +408,22 @@ def test_the_limits_leave_room_for_a_complete_answers_file(tmp_path: Path) -> No
     path.write_text(json.dumps(data), encoding="utf-8")
 
     assert read_answers_file(path) == data
+
+
+def test_it_refuses_text_no_database_stores(tmp_path: Path) -> None:
+    path = tmp_path / "unsafe.json"
+    answers = {f"Q-{i}": {"value": 1, "note": "a\x00", "reason": "\udfff"} for i in range(11)}
+    path.write_text(
+        json.dumps({"bank": "tiny@1.0", "answers": answers, "team": {"r\x00le": "present"}}),
+        encoding="utf-8",
+    )
+
+    problems = read_problems(path)
+
+    assert problems[:3] == [
+        "answers.Q-0.note: contains a NUL character or an unpaired surrogate",
+        "answers.Q-0.reason: contains a NUL character or an unpaired surrogate",
+        "answers.Q-1.note: contains a NUL character or an unpaired surrogate",
+    ]
+    assert len(problems) == 21
+    assert problems[-1] == "… and 3 more texts with a NUL character or an unpaired surrogate"
