@@ -9,8 +9,10 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from assessment.models import Answer, Assessment, AssessmentEvent
+from core.models import Team
 from tests.web.helpers import answer_everything_via_services, phase_post_data
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +76,15 @@ def test_an_encoded_surrogate_in_a_form_post_arrives_as_replacement_characters(a
     assert not any("\ud800" <= c <= "\udfff" for c in note)
 
 
-def import_problems(client, team, name, content: bytes) -> list[str]:
+def import_problems(client: Client, team: Team, name: str, content: bytes) -> list[str]:
     response = client.post(
         f"/teams/{team.pk}/assessments/import/",
         {"file": SimpleUploadedFile(name, content), "label": "x"},
     )
     assert response.status_code == 200
     assert Assessment.objects.count() == 0
-    return response.context["problems"]
+    problems: list[str] = response.context["problems"]
+    return problems
 
 
 @pytest.mark.parametrize("text", ["a\x00b", "a\ud800b"])
