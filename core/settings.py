@@ -105,6 +105,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# What one request may carry. The largest form, the consensus page, posts 2 fields per question
+# (54) and their "initial-" copies, about 220 fields; a phase page about 150. Its texts at their
+# longest, accented and percent-encoded, come to about 1.3 MB, so the body keeps Django's 2.5 MB.
+# The only upload, an assessment file, is refused above 1 MB before it is parsed
+# (assessment/formats/answers_file.py); larger ones are spooled to disk, not held in memory.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True

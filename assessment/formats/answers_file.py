@@ -12,6 +12,10 @@
 Parsing collects every problem before giving up, so a consultant fixes a file in one go. Each
 problem names where it is (`answers.OPS-1-04: "na" needs a reason`); the texts are constants
 here so tests assert them exactly.
+
+A file may come from anyone who can upload one, so reading it is bounded: its size, and, checked
+while parsing (before anything is built), how deep it nests and how many values it holds. A
+complete answers file is a few kilobytes, 3 levels deep, about 500 values.
 """
 
 from __future__ import annotations
@@ -24,14 +28,33 @@ from typing import Any
 
 import yaml
 
+try:  # libyaml's parser and composer, in C: far faster than the pure-Python ones
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 
 MAX_EVIDENCE_LENGTH = 2000
+# 54 answers with every text at its longest (evidence 2000, note 2000, reason 500 characters) are
+# about 250 KB of ASCII; an export repeats them in its result, so in accented text the largest
+# export made here is about 930 KB. The limits on depth and values below keep even a hostile file
+# of this size quick to refuse (a tenth of a second at worst, against 26 s for 2 MB with the
+# pure-Python loader and no limits).
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 20  # an answers file nests 3 deep, an export 5
+MAX_VALUES = 10_000  # scalars, mappings and lists: an answers file holds ~500, an export ~2,300
 
 ERROR_HEADING = "The answers file has {count} problem(s):"
 CANNOT_READ = "{path}: cannot read the file ({reason})"
 UNSUPPORTED_FORMAT = "{path}: use a .yaml, .yml or .json file"
 INVALID_SYNTAX = "{path}: not valid {format} ({reason})"
+TOO_LARGE = "{path}: {size} bytes; an answers file is at most 1 MB"
+TOO_DEEP = "{path}: nested more than {limit} levels deep; an answers file needs 3"
+TOO_MANY_VALUES = "{path}: more than {limit} values; a complete answers file holds about 500"
+UNSTORABLE = "{where}: contains a NUL character or an unpaired surrogate"
+UNSTORABLE_KEY = "{where}: the key contains a NUL character or an unpaired surrogate"
+MORE_UNSTORABLE = "… and {count} more texts with a NUL character or an unpaired surrogate"
 DUPLICATE_KEY = "{path}: {key} appears twice in the same mapping"
 NOT_A_MAPPING = "{where}: must be a mapping of keys to values"
 UNKNOWN_KEY = "{where}: unknown key {key}; expected {expected}"
@@ -56,6 +79,10 @@ BAD_THRESHOLD = "threshold: {value} must be a number above 0 and at most 100"
 FILE_KEYS = ("bank", "answers", "team", "targets", "threshold")
 ANSWER_KEYS = ("value", "evidence", "note", "reason")
 
+# No database stores these: PostgreSQL refuses NUL in text, and a lone surrogate is not UTF-8.
+# JSON escapes ("\u0000", "\ud800") and YAML's ("\0") write them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_UNSTORABLE_SHOWN = 20
 _BANK_KEY = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>[0-9][0-9A-Za-z.-]*)")
 
 
@@ -76,6 +103,9 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     if suffix not in (".yaml", ".yml", ".json"):
         raise AnswersFileError([UNSUPPORTED_FORMAT.format(path=path)])
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise AnswersFileError([TOO_LARGE.format(path=path, size=size)])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
@@ -84,14 +114,20 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     duplicates: list[Any] = []
     try:
         if suffix == ".json":
+            # The C parser reads a file of this size in milliseconds; its shape is checked after.
             data = json.loads(text, object_pairs_hook=_json_object(duplicates))
+            _check_shape(data)
         else:
-            data = yaml.load(text, Loader=_loader(duplicates))  # noqa: S506 - a SafeLoader subclass
+            _check_events(text)
+            data = yaml.load(text, Loader=_loader(duplicates))  # noqa: S506 - a safe loader
+    except _TooLarge as error:
+        raise AnswersFileError([error.problem.format(path=path, limit=error.limit)]) from None
     except (ValueError, RecursionError, yaml.YAMLError) as error:
         file_format = "JSON" if suffix == ".json" else "YAML"
         problem = INVALID_SYNTAX.format(path=path, format=file_format, reason=_one_line(error))
         raise AnswersFileError([problem]) from error
     problems = [DUPLICATE_KEY.format(path=path, key=_show(key)) for key in duplicates]
+    problems += _unstorable_texts(data)
     if not isinstance(data, dict):
         problems.append(NOT_A_MAPPING.format(where=path))
         raise AnswersFileError(problems)
@@ -285,6 +321,37 @@ def _text(raw: object, where: str, problems: list[str]) -> str:
     return raw
 
 
+def _unstorable_texts(data: object) -> list[str]:
+    """Where the loaded file holds text no database stores, keys included; at most
+    MAX_UNSTORABLE_SHOWN places, then how many more."""
+    found: list[str] = []
+
+    def visit(value: object, where: str) -> None:  # at most MAX_DEPTH deep: checked on reading
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                found.append(UNSTORABLE.format(where=where or "the file"))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                inner = f"{where}.{_escaped(str(key))}" if where else _escaped(str(key))
+                if isinstance(key, str) and _UNSTORABLE.search(key):
+                    found.append(UNSTORABLE_KEY.format(where=inner))
+                visit(child, inner)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                visit(child, f"{where}[{index}]")
+
+    visit(data, "")
+    if len(found) > MAX_UNSTORABLE_SHOWN:
+        more = len(found) - MAX_UNSTORABLE_SHOWN
+        return [*found[:MAX_UNSTORABLE_SHOWN], MORE_UNSTORABLE.format(count=more)]
+    return found
+
+
+def _escaped(text: str) -> str:
+    """`text` with NUL and lone surrogates written as JSON escapes, so a message can show it."""
+    return _UNSTORABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 SHOWN_LENGTH = 80
 
 
@@ -295,6 +362,7 @@ def _show(value: object) -> str:
         shown = json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):  # a YAML structure that contains itself
         shown = f"a {type(value).__name__} that contains itself"
+    shown = _escaped(shown)
     return shown if len(shown) <= SHOWN_LENGTH else shown[: SHOWN_LENGTH - 1] + "…"
 
 
@@ -314,22 +382,56 @@ def _json_object(duplicates: list[Any]) -> Any:
     return build
 
 
-def _loader(duplicates: list[Any]) -> type[yaml.SafeLoader]:
-    """A SafeLoader that notes repeated keys, which PyYAML would otherwise silently overwrite."""
+class _TooLarge(Exception):
+    def __init__(self, problem: str, limit: int) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.limit = limit
 
-    class DuplicateNotingLoader(yaml.SafeLoader):
-        # Anchors and aliases let a few bytes expand into gigabytes ("billion laughs"); an
-        # answers file never needs them.
-        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-            if self.check_event(yaml.AliasEvent):
-                # types-PyYAML leaves peek_event unannotated.
-                event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(
-                    f"aliases (*{event.anchor}) are not allowed in an answers file"
-                )
-            # types-PyYAML says `index: int`; PyYAML passes the parent's key node, or None.
-            return super().compose_node(parent, index)  # type: ignore[arg-type]
 
+def _check_events(text: str) -> None:
+    """Refuse aliases, deep nesting and too many values from the parser's events, before any node
+    is composed: the parser stops at the first value too many, whatever follows."""
+    depth = values = 0
+    # types-PyYAML types yaml.parse's Loader loosely; the C parser yields the same events.
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            # Anchors and aliases let a few bytes expand into gigabytes ("billion laughs"); an
+            # answers file never needs them.
+            raise yaml.YAMLError(f"aliases (*{event.anchor}) are not allowed in an answers file")
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise _TooLarge(TOO_MANY_VALUES, MAX_VALUES)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooLarge(TOO_DEEP, MAX_DEPTH)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_shape(data: object) -> None:
+    """The same limits as `_check_events`, on data already loaded (from JSON)."""
+    values = 0
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise _TooLarge(TOO_MANY_VALUES, MAX_VALUES)
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise _TooLarge(TOO_DEEP, MAX_DEPTH)
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+
+
+def _loader(duplicates: list[Any]) -> type[_SafeLoader]:
+    """A safe loader that notes repeated keys, which PyYAML would otherwise silently overwrite.
+    Aliases never reach it: `_check_events` refuses them first."""
+
+    class DuplicateNotingLoader(_SafeLoader):
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[Hashable] = set()
             for key_node, _ in node.value:

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from assessment.formats.answers_file import (
+    MAX_FILE_BYTES,
     AnswersFileError,
     bank_key,
     parse_answers_file,
@@ -25,8 +26,8 @@ from assessment.services.answers import AnswerData, answers_save
 from assessment.services.assessments import assessment_start
 from core.models import Team
 
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-TOO_LARGE = "the file is larger than 2 MB; an assessment file is a few kilobytes"
+MAX_IMPORT_BYTES = MAX_FILE_BYTES  # refused before it is copied or parsed
+TOO_LARGE = "the file is larger than 1 MB; an assessment file is a few kilobytes"
 WRONG_TYPE = "use the .json file exported here, or an answers file (.yaml, .yml or .json)"
 BANK_NOT_LOADED = (
     "bank: {key} is not loaded on this server; an administrator loads it with "

@@ -48,6 +48,7 @@ from assessment.services.assessments import (
 from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 from core.selectors import team_for_user
+from core.text import UNSTORABLE_TEXT, is_storable
 
 
 def _writable(
@@ -297,10 +298,15 @@ def assessment_reopen(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not may_reopen(membership):
         raise PermissionDenied(REOPEN_REFUSED)
-    try:
-        assessment_services.assessment_reopen(
-            assessment=assessment, by=request.user, reason=request.POST.get("reason", "")
+    reason = request.POST.get("reason", "")
+    if not is_storable(reason):
+        messages.error(
+            request,
+            f"The reason {UNSTORABLE_TEXT}: remove it and reopen again. Nothing was changed.",
         )
+        return redirect("assessment_review", assessment.pk)
+    try:
+        assessment_services.assessment_reopen(assessment=assessment, by=request.user, reason=reason)
     except AssessmentLocked as error:
         messages.error(request, str(error))
     else:

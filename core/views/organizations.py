@@ -14,6 +14,7 @@ from assessment.selectors.banks import newest_bank
 from assessment.selectors.dashboard import SORTS, organization_team_rows
 from core.http import AuthenticatedHttpRequest
 from core.selectors import memberships_for, organization_for_user
+from core.text import query_text
 
 QUERY_LIMIT = 100
 
@@ -23,7 +24,7 @@ def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> Http
     organization, membership = organization_for_user(request.user, slug)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SORTS else "name"
-    query = request.GET.get("q", "").strip()[:QUERY_LIMIT]
+    query = query_text(request.GET, "q").strip()[:QUERY_LIMIT]
     drafts_only = request.GET.get("drafts") == "1"
     rows = organization_team_rows(organization, query=query, sort=sort, drafts_only=drafts_only)
     bank = newest_bank()
@@ -47,7 +48,7 @@ def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> Http
 @require_GET
 def organization_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation switcher's target: another organisation's dashboard (404 if not yours)."""
-    organization, _ = organization_for_user(request.user, request.GET.get("slug", ""))
+    organization, _ = organization_for_user(request.user, query_text(request.GET, "slug"))
     return redirect("organization_detail", organization.slug)
 
 

@@ -142,3 +142,14 @@ def test_the_command_line_exit_code_is_non_zero(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         f"CommandError: {path}: 1 problem; nothing was scored"
     )
+
+
+def test_a_hostile_file_is_refused_with_the_problem(tmp_path, mlops_bank):
+    path = tmp_path / "answers.yaml"
+    path.write_text("bank: mlops-maturity@1.0\nx: [" + "1, " * 30_000 + "]\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("score_answers", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue().strip() == (
+        f"{path}: more than 10000 values; a complete answers file holds about 500"
+    )

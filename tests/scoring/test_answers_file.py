@@ -356,3 +356,74 @@ def test_it_does_not_run_yaml_tags(tmp_path: Path) -> None:
     (problem,) = read_problems(path)
 
     assert problem.startswith(f"{path}: not valid YAML (")
+
+
+# --- hostile files -----------------------------------------------------------------------------
+
+
+def test_a_file_larger_than_an_answers_file_can_be_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("bank: tiny@1.0\n# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+
+    assert read_problems(path) == [
+        f"{path}: {path.stat().st_size} bytes; an answers file is at most 1 MB"
+    ]
+
+
+@pytest.mark.parametrize("name", ["deep.yaml", "deep.json"])
+def test_a_deeply_nested_file_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text('{"bank": "tiny@1.0", "x": ' + "[" * 25 + "]" * 25 + "}", encoding="utf-8")
+
+    assert read_problems(path) == [
+        f"{path}: nested more than 20 levels deep; an answers file needs 3"
+    ]
+
+
+@pytest.mark.parametrize("name", ["many.yaml", "many.json"])
+def test_a_file_with_very_many_values_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text('{"bank": "tiny@1.0", "x": [' + "1," * 30_000 + "1]}", encoding="utf-8")
+
+    assert read_problems(path) == [
+        f"{path}: more than 10000 values; a complete answers file holds about 500"
+    ]
+
+
+def test_yaml_is_refused_as_soon_as_it_holds_too_many_values(tmp_path: Path) -> None:
+    # The limit is checked while parsing: the broken end of the file is never reached.
+    path = tmp_path / "many.yaml"
+    path.write_text("x: [" + "1, " * 30_000 + "]]] : : {{{", encoding="utf-8")
+
+    assert read_problems(path) == [
+        f"{path}: more than 10000 values; a complete answers file holds about 500"
+    ]
+
+
+def test_the_limits_leave_room_for_a_complete_answers_file(tmp_path: Path) -> None:
+    # 54 answers with every text at its longest, nested as deep as an answers file goes.
+    entry = {"value": "na", "evidence": "e" * 2000, "note": "n" * 2000, "reason": "r" * 500}
+    data = {"bank": "tiny@1.0", "answers": {f"Q-{i}": dict(entry) for i in range(54)}}
+    path = tmp_path / "full.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    assert read_answers_file(path) == data
+
+
+def test_it_refuses_text_no_database_stores(tmp_path: Path) -> None:
+    path = tmp_path / "unsafe.json"
+    answers = {f"Q-{i}": {"value": 1, "note": "a\x00", "reason": "\udfff"} for i in range(11)}
+    path.write_text(
+        json.dumps({"bank": "tiny@1.0", "answers": answers, "team": {"r\x00le": "present"}}),
+        encoding="utf-8",
+    )
+
+    problems = read_problems(path)
+
+    assert problems[:3] == [
+        "answers.Q-0.note: contains a NUL character or an unpaired surrogate",
+        "answers.Q-0.reason: contains a NUL character or an unpaired surrogate",
+        "answers.Q-1.note: contains a NUL character or an unpaired surrogate",
+    ]
+    assert len(problems) == 21
+    assert problems[-1] == "… and 3 more texts with a NUL character or an unpaired surrogate"

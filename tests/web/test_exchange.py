@@ -236,3 +236,52 @@ def test_answers_follow_renamed_questions_into_a_new_bank_version(
     assert "DES-0-01" not in copied
     assert copied["DES-0-07"] == "1"
     assert len(copied) == 54
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        (
+            "big.yaml",
+            b"bank: mlops-maturity@1.0\n#" + b"x" * (1024 * 1024) + b"\n",
+            "the file is larger than 1 MB; an assessment file is a few kilobytes",
+        ),
+        (
+            "many.yaml",
+            b"bank: mlops-maturity@1.0\nx: [" + b"1, " * 30_000 + b"]\n",
+            "many.yaml: more than 10000 values; a complete answers file holds about 500",
+        ),
+        (
+            "deep.yaml",
+            b"bank: mlops-maturity@1.0\nx: " + b"[" * 100 + b"]" * 100 + b"\n",
+            "deep.yaml: nested more than 20 levels deep; an answers file needs 3",
+        ),
+    ],
+)
+def test_a_hostile_file_is_refused_before_it_is_parsed_through(
+    alice_client, acme_team, mlops_bank, name, content, problem
+):
+    response = alice_client.post(
+        f"/teams/{acme_team.pk}/assessments/import/",
+        {"file": SimpleUploadedFile(name, content), "label": "x"},
+    )
+    assert response.status_code == 200
+    assert response.context["problems"] == [problem]
+    assert Assessment.objects.count() == 0
+
+
+def test_the_largest_assessment_exported_here_imports_back(alice_client, alice, draft):
+    # Every answer with its evidence and note at the web form's limits, in accented text.
+    bank = draft.bank.bank()
+    answer_everything_via_services(alice, draft, "1")
+    Answer.objects.filter(respondent__assessment=draft).update(evidence="é" * 2000, note="ü" * 2000)
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+    exported = alice_client.get(f"/assessments/{draft.pk}/export.json").content
+    assert len(exported) > 900 * 1024
+    response = alice_client.post(
+        f"/teams/{draft.team.pk}/assessments/import/",
+        {"file": SimpleUploadedFile("full.json", exported), "label": "Again"},
+    )
+    assert response.status_code == 302, response.context["problems"]
+    imported = Assessment.objects.get(label="Again")
+    assert Answer.objects.filter(respondent__assessment=imported).count() == len(bank.questions)
