@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development only: `make run` serves with DEBUG on and the development secret key.
 DEV_ENV := DEBUG=1
 
-.PHONY: install run setup test test-postgres lint format typecheck check bench clean
+.PHONY: install run setup test test-postgres lint format typecheck check bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ check: install
 
 bench: install
 	$(DEV_ENV) $(BIN)/python bench/run.py
+
+# gunicorn (4 workers, production settings over plain HTTP) on PostgreSQL under concurrent load.
+# Creates DATABASE_URL's database if missing (default maturity_load) and drops it afterwards;
+# e.g. `make bench-load ARGS="--connections 32 --duration 5"`.
+bench-load: install
+	$(BIN)/python bench/load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
