@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.timezone import now
 
 from assessment.formats.records import AnswerRecord
@@ -237,12 +236,6 @@ class PhaseAnswersForm(forms.Form):
             for q in self.questions
             if q.code in changed
         }
-
-    def answer_initial(self, question: Question) -> SafeString:
-        """The hidden copy of the answer the page showed. The radio buttons' template does not
-        render it, and without it every answered question would count as changed on save, so a
-        save would overwrite what someone else changed meanwhile."""
-        return self[f"{question.code}-value"].as_hidden(only_initial=True)
 
     def question_fields(self, question: Question) -> dict[str, forms.BoundField]:
         return {

@@ -11,7 +11,6 @@ from django.forms import BoundField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.formats.records import AnswerRecord
@@ -201,9 +200,6 @@ class QuestionBlock:
 
     question: Question
     fields: dict[str, BoundField]
-    value_initial: (
-        SafeString  # the hidden copy of the shown answer (see PhaseAnswersForm.answer_initial)
-    )
     answered: bool
     owner: str
 
@@ -221,7 +217,6 @@ def _sections(
                 QuestionBlock(
                     question=q,
                     fields=form.question_fields(q),
-                    value_initial=form.answer_initial(q),
                     answered=q.code in answers and answers[q.code].answered,
                     owner=bank.role(q.owner).name,
                 )
