@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from assessment.forms.questionnaire import ANSWER_FIELD
-from assessment.forms.rendering import crispy_field_html
+from assessment.forms.rendering import crispy_field_html, esc
 from assessment.selectors.consensus import RespondentAnswer
 
 register = template.Library()
@@ -33,10 +32,9 @@ def answer_cells(answers: list[tuple[RespondentAnswer, str]]) -> SafeString:
     cells = []
     for answer, label in answers:
         if label not in labels:
-            labels[label] = conditional_escape(label)
+            labels[label] = esc(label)
         note = (
-            f'<br><span class="small text-body-secondary">“{conditional_escape(answer.note)}”'
-            "</span>"
+            f'<br><span class="small text-body-secondary">“{esc(answer.note)}”</span>'
             if answer.note
             else ""
         )
