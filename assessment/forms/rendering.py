@@ -1,12 +1,13 @@
 """A fast path for `{{ field|as_crispy_field }}` on pages with many fields.
 
 crispy-forms renders each field through three nested templates (its wrapper, Django's widget, the
-widget's attributes), which costs about a millisecond a field: most of the consensus page's time.
-`crispy_field_html` builds the same HTML in Python from the same sources (Django's own widget
-context and `BoundField.build_widget_attrs`, crispy's classes, label, errors and help text), so
-names, ids, values, hidden initial inputs, `aria-invalid` and `aria-describedby` stay exactly
-as Django and crispy make them; `tests/consensus/test_rendering.py` compares the two. A widget
-it does not know (anything but a plain `<select>` or `<input>`) goes through crispy unchanged.
+widget's attributes), which costs about a millisecond a field: most of the phase and consensus
+pages' time. `crispy_field_html` builds the same HTML in Python: selects and text inputs from the
+same sources (Django's own widget context and `BoundField.build_widget_attrs`, crispy's classes,
+label, errors and help text), radio groups and text areas directly, with the same structure
+(legend, labels, `aria-invalid`, `aria-describedby` to help and error, the hidden copy of the
+shown value). `tests/consensus/test_rendering.py` compares it with crispy; a widget it does not
+know goes through crispy unchanged.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, cast
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
@@ -71,13 +73,13 @@ def _widget(context: dict[str, Any]) -> str | None:
 
 
 def _as_widget(field: forms.BoundField, widget: forms.Widget, *, only_initial: bool = False) -> str:
-    """`BoundField.as_widget` without the template engine."""
+    """`forms.BoundField.as_widget` without the template engine."""
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.html_initial_id if only_initial else field.auto_id)
     form = field.form
     if only_initial and field.html_initial_name in form.data:
-        # Propagate the hidden initial value, as BoundField.as_widget does.
+        # Propagate the hidden initial value, as forms.BoundField.as_widget does.
         value = field.field.hidden_widget().value_from_datadict(
             form.data, form.files, field.html_initial_name
         )
@@ -98,6 +100,10 @@ def crispy_field_html(field: forms.BoundField) -> SafeString:
     """What `{{ field|as_crispy_field }}` renders with the bootstrap5 pack, give or take
     whitespace between tags."""
     widget = field.field.widget
+    if type(widget) is forms.RadioSelect and field.auto_id and not field.field.required:
+        return _radios(field)
+    if type(widget) is forms.Textarea and field.auto_id and not field.field.required:
+        return _textarea(field)
     if (
         not _known(widget)
         or field.field.localize
@@ -154,3 +160,136 @@ def crispy_field_html(field: forms.BoundField) -> SafeString:
         )
     parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+# --- radio groups and text areas (the questionnaire's answers and notes) ----------------------
+
+
+def _html_attrs(pairs: dict[str, object]) -> SafeString:
+    """name="value" pairs, escaped; True renders the bare attribute, None and False none."""
+    parts = []
+    for name, value in pairs.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            parts.append(format_html(" {}", name))
+        else:
+            parts.append(format_html(' {}="{}"', name, value))
+    return mark_safe("".join(parts))  # noqa: S308  (every part went through format_html)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _errors(field: forms.BoundField) -> SafeString:
+    if not field.errors:
+        return mark_safe("")
+    items = format_html_join(
+        "",
+        '<p id="error_{}_{}"><strong>{}</strong></p>',
+        ((number, field.auto_id, error) for number, error in enumerate(field.errors, start=1)),
+    )
+    return format_html('<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id, items)
+
+
+def _help(field: forms.BoundField) -> SafeString:
+    if not field.help_text:
+        return mark_safe("")
+    return format_html(
+        '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
+    )
+
+
+def _hidden_initial(field: forms.BoundField) -> SafeString:
+    """What Django's `show_hidden_initial` renders: the value the page showed, carried through
+    a re-rendered page unchanged."""
+    if not field.field.show_hidden_initial:
+        return mark_safe("")
+    name = field.html_initial_name
+    value = field.form.data.get(name) if name in field.form.data else field.value()
+    return format_html(
+        "<input{}>",
+        _html_attrs(
+            {
+                "type": "hidden",
+                "name": name,
+                "value": _text(value),
+                "id": field.html_initial_id,
+            }
+        ),
+    )
+
+
+def _control_attrs(field: forms.BoundField, css: str) -> dict[str, object]:
+    return {
+        "class": f"{css} is-invalid" if field.errors else css,
+        "aria-describedby": field.aria_describedby or None,
+        "aria-invalid": "true" if field.errors else None,
+        "id": field.auto_id,
+    }
+
+
+def _radios(field: forms.BoundField) -> SafeString:
+    chosen = _text(field.value())
+    choices = list(field.field.choices)  # type: ignore[attr-defined]
+    options = []
+    for index, (value, label) in enumerate(choices):
+        option_id = f"{field.auto_id}_{index}"
+        last = index == len(choices) - 1
+        options.append(
+            format_html(
+                '<div class="form-check"><input{}><label for="{}" class="form-check-label">'
+                "{}</label>{}</div>",
+                _html_attrs(
+                    {
+                        "type": "radio",
+                        "class": "form-check-input is-invalid"
+                        if field.errors
+                        else "form-check-input",
+                        "name": field.html_name,
+                        "value": value,
+                        "aria-invalid": "true" if field.errors else None,
+                        "id": option_id,
+                        "checked": chosen is not None and str(value) == chosen,
+                    }
+                ),
+                option_id,
+                conditional_escape(label),
+                _errors(field) if last else "",
+            )
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}</legend>'
+        "<div>{}</div></fieldset>{}</div>{}",
+        field.auto_id,
+        _html_attrs({"aria-describedby": f"{field.auto_id}_helptext" if field.help_text else None}),
+        field.label,
+        mark_safe("".join(options)),  # noqa: S308  (each option built by format_html)
+        _help(field),
+        _hidden_initial(field),
+    )
+
+
+def _textarea(field: forms.BoundField) -> SafeString:
+    widget = field.field.widget
+    attrs = {
+        "name": field.html_name,
+        "cols": widget.attrs.get("cols", 40),
+        "rows": widget.attrs.get("rows", 10),
+        "maxlength": getattr(field.field, "max_length", None),
+        **_control_attrs(field, "textarea form-control"),
+    }
+    control = format_html(
+        "<textarea{}>\n{}</textarea>", _html_attrs(attrs), _text(field.value()) or ""
+    )
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}{}</div>',
+        field.auto_id,
+        field.auto_id,
+        field.label,
+        control,
+        _hidden_initial(field),
+        _errors(field),
+        _help(field),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assessment.formats.records import AnswerRecord
 from assessment.forms.questionnaire import PhaseAnswersForm
-from assessment.templatetags.answer_fields import answer_field
+from assessment.forms.rendering import crispy_field_html as answer_field
 from tests.scoring.tiny_bank import TINY_BANK
 
 QUESTIONS = TINY_BANK.questions_in("design")
