@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import copy
 import html
+from collections.abc import Mapping
 from typing import Any, cast
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
@@ -163,62 +163,49 @@ def crispy_field_html(field: forms.BoundField) -> SafeString:
 
 
 # --- radio groups and text areas (the questionnaire's answers and notes) ----------------------
+# Plain strings and `esc`, not format_html: its lazy-string wrapper cost more than the rest of
+# the page on a phase of 18 questions.
 
 
-def _html_attrs(pairs: dict[str, object]) -> SafeString:
+def _html_attrs(pairs: Mapping[str, object]) -> str:
     """name="value" pairs, escaped; True renders the bare attribute, None and False none."""
-    parts = []
-    for name, value in pairs.items():
-        if value is None or value is False:
-            continue
-        if value is True:
-            parts.append(format_html(" {}", name))
-        else:
-            parts.append(format_html(' {}="{}"', name, value))
-    return mark_safe("".join(parts))  # noqa: S308  (every part went through format_html)
+    return "".join(
+        f" {name}" if value is True else f' {name}="{esc(value)}"'
+        for name, value in pairs.items()
+        if value is not None and value is not False
+    )
 
 
 def _text(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _errors(field: forms.BoundField) -> SafeString:
+def _errors(field: forms.BoundField) -> str:
     if not field.errors:
-        return mark_safe("")
-    items = format_html_join(
-        "",
-        '<p id="error_{}_{}"><strong>{}</strong></p>',
-        ((number, field.auto_id, error) for number, error in enumerate(field.errors, start=1)),
+        return ""
+    items = "".join(
+        f'<p id="error_{number}_{esc(field.auto_id)}"><strong>{esc(error)}</strong></p>'
+        for number, error in enumerate(field.errors, start=1)
     )
-    return format_html('<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id, items)
+    return f'<div id="{esc(field.auto_id)}_error" class="invalid-feedback">{items}</div>'
 
 
-def _help(field: forms.BoundField) -> SafeString:
+def _help(field: forms.BoundField) -> str:
     if not field.help_text:
-        return mark_safe("")
-    return format_html(
-        '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
-    )
+        return ""
+    return f'<div id="{esc(field.auto_id)}_helptext" class="form-text">{esc(field.help_text)}</div>'
 
 
-def _hidden_initial(field: forms.BoundField) -> SafeString:
+def _hidden_initial(field: forms.BoundField) -> str:
     """What Django's `show_hidden_initial` renders: the value the page showed, carried through
-    a re-rendered page unchanged."""
+    a re-rendered page unchanged. (crispy's radio template leaves it out; without it every
+    answered question would count as changed, and a save would undo a colleague's answers.)"""
     if not field.field.show_hidden_initial:
-        return mark_safe("")
+        return ""
     name = field.html_initial_name
     value = field.form.data.get(name) if name in field.form.data else field.value()
-    return format_html(
-        "<input{}>",
-        _html_attrs(
-            {
-                "type": "hidden",
-                "name": name,
-                "value": _text(value),
-                "id": field.html_initial_id,
-            }
-        ),
-    )
+    attrs = {"type": "hidden", "name": name, "value": _text(value), "id": field.html_initial_id}
+    return f"<input{_html_attrs(attrs)}>"
 
 
 def _control_attrs(field: forms.BoundField, css: str) -> dict[str, object]:
@@ -233,41 +220,30 @@ def _control_attrs(field: forms.BoundField, css: str) -> dict[str, object]:
 def _radios(field: forms.BoundField) -> SafeString:
     chosen = _text(field.value())
     choices = list(field.field.choices)  # type: ignore[attr-defined]
+    invalid = bool(field.errors)
     options = []
     for index, (value, label) in enumerate(choices):
         option_id = f"{field.auto_id}_{index}"
+        attrs = {
+            "type": "radio",
+            "class": "form-check-input is-invalid" if invalid else "form-check-input",
+            "name": field.html_name,
+            "value": value,
+            "aria-invalid": "true" if invalid else None,
+            "id": option_id,
+            "checked": chosen is not None and str(value) == chosen,
+        }
         last = index == len(choices) - 1
         options.append(
-            format_html(
-                '<div class="form-check"><input{}><label for="{}" class="form-check-label">'
-                "{}</label>{}</div>",
-                _html_attrs(
-                    {
-                        "type": "radio",
-                        "class": "form-check-input is-invalid"
-                        if field.errors
-                        else "form-check-input",
-                        "name": field.html_name,
-                        "value": value,
-                        "aria-invalid": "true" if field.errors else None,
-                        "id": option_id,
-                        "checked": chosen is not None and str(value) == chosen,
-                    }
-                ),
-                option_id,
-                conditional_escape(label),
-                _errors(field) if last else "",
-            )
+            f'<div class="form-check"><input{_html_attrs(attrs)}>'
+            f'<label for="{esc(option_id)}" class="form-check-label">{esc(label)}</label>'
+            f"{_errors(field) if last else ''}</div>"
         )
-    return format_html(
-        '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}</legend>'
-        "<div>{}</div></fieldset>{}</div>{}",
-        field.auto_id,
-        _html_attrs({"aria-describedby": f"{field.auto_id}_helptext" if field.help_text else None}),
-        field.label,
-        mark_safe("".join(options)),  # noqa: S308  (each option built by format_html)
-        _help(field),
-        _hidden_initial(field),
+    described = {"aria-describedby": f"{field.auto_id}_helptext" if field.help_text else None}
+    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _html_attrs()
+        f'<div id="div_{esc(field.auto_id)}" class="mb-3"><fieldset{_html_attrs(described)}>'
+        f'<legend class="form-label fs-6">{esc(field.label)}</legend>'
+        f"<div>{''.join(options)}</div></fieldset>{_help(field)}</div>{_hidden_initial(field)}"
     )
 
 
@@ -280,16 +256,10 @@ def _textarea(field: forms.BoundField) -> SafeString:
         "maxlength": getattr(field.field, "max_length", None),
         **_control_attrs(field, "textarea form-control"),
     }
-    control = format_html(
-        "<textarea{}>\n{}</textarea>", _html_attrs(attrs), _text(field.value()) or ""
-    )
-    return format_html(
-        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}{}</div>',
-        field.auto_id,
-        field.auto_id,
-        field.label,
-        control,
-        _hidden_initial(field),
-        _errors(field),
-        _help(field),
+    auto_id = esc(field.auto_id)
+    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _html_attrs()
+        f'<div id="div_{auto_id}" class="mb-3">'
+        f'<label for="{auto_id}" class="form-label">{esc(field.label)}</label>'
+        f"<textarea{_html_attrs(attrs)}>\n{esc(_text(field.value()) or '')}</textarea>"
+        f"{_hidden_initial(field)}{_errors(field)}{_help(field)}</div>"
     )
