@@ -34,12 +34,13 @@ _INPUT_TEMPLATES = {
 }
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
-    """Django's `django/forms/widgets/attrs.html`: False drops an attribute, True leaves it bare."""
+def _attrs(attrs: Mapping[str, object]) -> str:
+    """Django's `django/forms/widgets/attrs.html`: False drops an attribute, True leaves it bare.
+    None drops it too, for the attributes built here that a field may not have."""
     return "".join(
         f" {name}" if value is True else f' {name}="{esc(value)}"'
         for name, value in attrs.items()
-        if value is not False
+        if value is not False and value is not None
     )
 
 
@@ -144,36 +145,11 @@ def crispy_field_html(field: forms.BoundField) -> SafeString:
             + "</label>"
         )
     parts.append(_as_widget(field, styled))
-    if field.field.show_hidden_initial:
-        parts.append(_as_widget(field, field.field.hidden_widget(), only_initial=True))
-    if field.errors:
-        field_id = str(getattr(field.errors, "field_id", None))  # as `{{ errors.field_id }}`
-        parts.append(f'<div id="{esc(field_id)}_error" class="invalid-feedback">')
-        parts.extend(
-            f'<p id="error_{number}_{esc(field.auto_id)}"><strong>{esc(str(error))}</strong></p>'
-            for number, error in enumerate(field.errors, start=1)
-        )
-        parts.append("</div>")
-    if field.help_text:
-        parts.append(
-            f'<div id="{esc(field.auto_id)}_helptext" class="form-text">{field.help_text}</div>'
-        )
-    parts.append("</div>")
+    parts += [_hidden_initial(field), _errors(field), _help(field), "</div>"]
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-# --- radio groups and text areas (the questionnaire's answers and notes) ----------------------
-# Plain strings and `esc`, not format_html: its lazy-string wrapper cost more than the rest of
-# the page on a phase of 18 questions.
-
-
-def _html_attrs(pairs: Mapping[str, object]) -> str:
-    """name="value" pairs, escaped; True renders the bare attribute, None and False none."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{esc(value)}"'
-        for name, value in pairs.items()
-        if value is not None and value is not False
-    )
+# --- pieces every field has ---------------------------------------------------------------
 
 
 def _text(value: object) -> str | None:
@@ -181,19 +157,22 @@ def _text(value: object) -> str | None:
 
 
 def _errors(field: forms.BoundField) -> str:
+    """crispy's error block: an `invalid-feedback` the control's `aria-describedby` names."""
     if not field.errors:
         return ""
+    field_id = str(getattr(field.errors, "field_id", None))  # as `{{ errors.field_id }}`
     items = "".join(
         f'<p id="error_{number}_{esc(field.auto_id)}"><strong>{esc(error)}</strong></p>'
         for number, error in enumerate(field.errors, start=1)
     )
-    return f'<div id="{esc(field.auto_id)}_error" class="invalid-feedback">{items}</div>'
+    return f'<div id="{esc(field_id)}_error" class="invalid-feedback">{items}</div>'
 
 
 def _help(field: forms.BoundField) -> str:
+    """crispy's help text (`{{ field.help_text|safe }}`: the form's own words)."""
     if not field.help_text:
         return ""
-    return f'<div id="{esc(field.auto_id)}_helptext" class="form-text">{esc(field.help_text)}</div>'
+    return f'<div id="{esc(field.auto_id)}_helptext" class="form-text">{field.help_text}</div>'
 
 
 def _hidden_initial(field: forms.BoundField) -> str:
@@ -202,10 +181,12 @@ def _hidden_initial(field: forms.BoundField) -> str:
     answered question would count as changed, and a save would undo a colleague's answers.)"""
     if not field.field.show_hidden_initial:
         return ""
-    name = field.html_initial_name
-    value = field.form.data.get(name) if name in field.form.data else field.value()
-    attrs = {"type": "hidden", "name": name, "value": _text(value), "id": field.html_initial_id}
-    return f"<input{_html_attrs(attrs)}>"
+    return _as_widget(field, field.field.hidden_widget(), only_initial=True)
+
+
+# --- radio groups and text areas (the questionnaire's answers and notes) ----------------------
+# Plain strings and `esc`, not format_html: its lazy-string wrapper cost more than the rest of
+# the page on a phase of 18 questions.
 
 
 def _control_attrs(field: forms.BoundField, css: str) -> dict[str, object]:
@@ -235,13 +216,13 @@ def _radios(field: forms.BoundField) -> SafeString:
         }
         last = index == len(choices) - 1
         options.append(
-            f'<div class="form-check"><input{_html_attrs(attrs)}>'
+            f'<div class="form-check"><input{_attrs(attrs)}>'
             f'<label for="{esc(option_id)}" class="form-check-label">{esc(label)}</label>'
             f"{_errors(field) if last else ''}</div>"
         )
     described = {"aria-describedby": f"{field.auto_id}_helptext" if field.help_text else None}
-    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _html_attrs()
-        f'<div id="div_{esc(field.auto_id)}" class="mb-3"><fieldset{_html_attrs(described)}>'
+    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _attrs()
+        f'<div id="div_{esc(field.auto_id)}" class="mb-3"><fieldset{_attrs(described)}>'
         f'<legend class="form-label fs-6">{esc(field.label)}</legend>'
         f"<div>{''.join(options)}</div></fieldset>{_help(field)}</div>{_hidden_initial(field)}"
     )
@@ -257,9 +238,9 @@ def _textarea(field: forms.BoundField) -> SafeString:
         **_control_attrs(field, "textarea form-control"),
     }
     auto_id = esc(field.auto_id)
-    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _html_attrs()
+    return mark_safe(  # noqa: S308 - every value is escaped by esc() or _attrs()
         f'<div id="div_{auto_id}" class="mb-3">'
         f'<label for="{auto_id}" class="form-label">{esc(field.label)}</label>'
-        f"<textarea{_html_attrs(attrs)}>\n{esc(_text(field.value()) or '')}</textarea>"
+        f"<textarea{_attrs(attrs)}>\n{esc(_text(field.value()) or '')}</textarea>"
         f"{_hidden_initial(field)}{_errors(field)}{_help(field)}</div>"
     )
