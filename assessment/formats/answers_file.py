@@ -33,6 +33,7 @@ try:  # libyaml's parser and composer, in C: far faster than the pure-Python one
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+from assessment.formats.text import UNSTORABLE_CHARACTERS, UNSTORABLE_TEXT, is_storable
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 
 MAX_EVIDENCE_LENGTH = 2000
@@ -52,8 +53,8 @@ INVALID_SYNTAX = "{path}: not valid {format} ({reason})"
 TOO_LARGE = "{path}: {size} bytes; an answers file is at most 1 MB"
 TOO_DEEP = "{path}: nested more than {limit} levels deep; an answers file needs 3"
 TOO_MANY_VALUES = "{path}: more than {limit} values; a complete answers file holds about 500"
-UNSTORABLE = "{where}: contains a NUL character or an unpaired surrogate"
-UNSTORABLE_KEY = "{where}: the key contains a NUL character or an unpaired surrogate"
+UNSTORABLE = "{where}: " + UNSTORABLE_TEXT
+UNSTORABLE_KEY = "{where}: the key " + UNSTORABLE_TEXT
 MORE_UNSTORABLE = "… and {count} more texts with a NUL character or an unpaired surrogate"
 DUPLICATE_KEY = "{path}: {key} appears twice in the same mapping"
 NOT_A_MAPPING = "{where}: must be a mapping of keys to values"
@@ -79,9 +80,7 @@ BAD_THRESHOLD = "threshold: {value} must be a number above 0 and at most 100"
 FILE_KEYS = ("bank", "answers", "team", "targets", "threshold")
 ANSWER_KEYS = ("value", "evidence", "note", "reason")
 
-# No database stores these: PostgreSQL refuses NUL in text, and a lone surrogate is not UTF-8.
-# JSON escapes ("\u0000", "\ud800") and YAML's ("\0") write them.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# JSON escapes ("\u0000", "\ud800") and YAML's ("\0") write what no database stores.
 MAX_UNSTORABLE_SHOWN = 20
 _BANK_KEY = re.compile(r"(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)@(?P<version>[0-9][0-9A-Za-z.-]*)")
 
@@ -328,12 +327,12 @@ def _unstorable_texts(data: object) -> list[str]:
 
     def visit(value: object, where: str) -> None:  # at most MAX_DEPTH deep: checked on reading
         if isinstance(value, str):
-            if _UNSTORABLE.search(value):
+            if not is_storable(value):
                 found.append(UNSTORABLE.format(where=where or "the file"))
         elif isinstance(value, dict):
             for key, child in value.items():
                 inner = f"{where}.{_escaped(str(key))}" if where else _escaped(str(key))
-                if isinstance(key, str) and _UNSTORABLE.search(key):
+                if isinstance(key, str) and not is_storable(key):
                     found.append(UNSTORABLE_KEY.format(where=inner))
                 visit(child, inner)
         elif isinstance(value, list):
@@ -349,7 +348,7 @@ def _unstorable_texts(data: object) -> list[str]:
 
 def _escaped(text: str) -> str:
     """`text` with NUL and lone surrogates written as JSON escapes, so a message can show it."""
-    return _UNSTORABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return UNSTORABLE_CHARACTERS.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 SHOWN_LENGTH = 80

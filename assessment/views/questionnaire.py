@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.formats.records import AnswerRecord
+from assessment.formats.text import UNSTORABLE_TEXT, is_storable
 from assessment.forms.questionnaire import CompositionForm, PhaseAnswersForm, StartAssessmentForm
 from assessment.models import Assessment
 from assessment.permissions import (
@@ -48,7 +49,6 @@ from assessment.services.assessments import (
 from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 from core.selectors import team_for_user
-from core.text import UNSTORABLE_TEXT, is_storable
 
 
 def _writable(

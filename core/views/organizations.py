@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from assessment.formats.text import query_text
 from assessment.permissions import OWNERS_ONLY, may_manage_members
 from assessment.selectors.activity import organization_activity
 from assessment.selectors.banks import newest_bank
 from assessment.selectors.dashboard import SORTS, organization_team_rows
 from core.http import AuthenticatedHttpRequest
 from core.selectors import memberships_for, organization_for_user
-from core.text import query_text
 
 QUERY_LIMIT = 100
 
