@@ -74,11 +74,9 @@ def _give_up_if_stale(job: ExportJob) -> bool:
     given_up = ExportJob.objects.filter(
         pk=job.pk, status__in=ExportJob.ACTIVE, heartbeat_at__lt=stale_before()
     ).update(status=ExportJob.Status.FAILED, error=STALE_ERROR, finished_at=timezone.now())
-    if given_up:
-        job.refresh_from_db()
-        _remove_partial(job)
-        return True
     job.refresh_from_db()
+    if given_up:
+        _remove_partial(job)
     # A simultaneous request may have given it up first: then it is no longer under way either.
     return job.status not in ExportJob.ACTIVE
 
