@@ -38,6 +38,7 @@ TOP_LEVEL_KEYS = (
 REQUIRED_TOP_LEVEL_KEYS = tuple(k for k in TOP_LEVEL_KEYS if k != "description")
 QUESTION_KEYS = (
     "code",
+    "title",
     "phase",
     "level",
     "statement",
@@ -46,6 +47,7 @@ QUESTION_KEYS = (
     "contributors",
     "critical",
     "allow_na",
+    "gate",
     "recommendation",
     "tags",
     "references",
@@ -94,7 +96,8 @@ UNKNOWN_ROLE = "unknown role {value!r} (declared: {declared})"
 OWNER_ALSO_CONTRIBUTOR = "the owner {value!r} cannot also be a contributor"
 UNKNOWN_AREA = "unknown practice area {value!r} (declared: {declared})"
 CRITICAL_AND_NA = "a critical practice cannot be marked not applicable (allow_na)"
-REPLACES_ITSELF = "a question cannot replace itself"
+GATE_AND_NA = "a gate practice cannot be marked not applicable (allow_na)"
+GATE_PHRASE = 'must say what is missing, starting with "no" (e.g. "no threat model")'
 CELL_TOO_SMALL = (
     "phase {phase} at level {level} has {count} question(s); every cell needs at least {minimum}"
 )
@@ -406,9 +409,15 @@ def _question(
                 f"{where}.tags", UNKNOWN_AREA.format(value=value, declared=", ".join(area_codes))
             )
     references = _string_list(item, "references", where, problems, required=True)
+    # A question may list its own code: in a new major version every carried question says
+    # explicitly what it continues, so a code reused for a new practice is never matched.
     replaces = _string_list(item, "replaces", where, problems)
-    if code in replaces:
-        problems.add(f"{where}.replaces", REPLACES_ITSELF)
+    title = _text(item, "title", f"{where}.title", problems) if "title" in item else ""
+    gate = _text(item, "gate", f"{where}.gate", problems) if "gate" in item else ""
+    if gate and not gate.lower().startswith("no "):
+        problems.add(f"{where}.gate", GATE_PHRASE)
+    if gate and allow_na:
+        problems.add(where, GATE_AND_NA)
 
     if len(problems.items) > before or guidance is None or recommendation is None:
         return None
@@ -426,6 +435,8 @@ def _question(
         tags=tuple(tags),
         references=tuple(references),
         replaces=tuple(replaces),
+        title=title,
+        gate=gate,
     )
 
 

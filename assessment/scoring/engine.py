@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from assessment.scoring.evidence import counts_as_evidence
 from assessment.scoring.results import (
+    IN_PLACE,
     LEVEL_LABEL,
     NOT_YET_LEVEL_0,
+    RULE_ALL_IN_PLACE,
+    RULE_THRESHOLD,
     AnswerTrace,
     CellResult,
+    GateMissing,
     OverallResult,
     PhaseResult,
     RecommendationResult,
@@ -32,7 +37,7 @@ from assessment.scoring.types import (
     Question,
 )
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "2.0.0"
 
 GAP_FOR_ACTION = 0.5  # a role needs attention from this gap up
 LOW_CONFIDENCE_NA_SHARE = Fraction(1, 5)  # a cell with more than this share of `na` is flagged
@@ -55,15 +60,17 @@ def score(bank: Bank, given: AssessmentInput) -> Result:
         _phase_result(bank, levels, phase.code, cells, traces, threshold_ratio, given.targets)
         for phase in bank.phases
     )
+    gate = _gate(bank, traces)
     return Result(
         bank_slug=bank.slug,
         bank_version=bank.version,
         engine_version=ENGINE_VERSION,
         threshold=threshold,
-        overall=_overall(bank, phases),
+        overall=_overall(bank, phases, gate),
         phases=phases,
         roles=_roles(bank, given.team, traces),
         recommendations=_recommendations(bank, phases, traces),
+        gate=gate,
         unknown=tuple(code for code, t in traces.items() if t.answered and t.value is _UNKNOWN),
         unanswered=tuple(code for code, t in traces.items() if not t.answered),
         answers=tuple(
@@ -107,8 +114,10 @@ def _traces(bank: Bank, answers: dict[str, Answer]) -> tuple[dict[str, AnswerTra
             problems.append(f"answer for {code!r}: 'na' is not allowed for this question")
         points = value.points
         evidenced = points
-        if points == 1.0 and not answer.evidence.strip():
-            evidenced = 0.5  # a claim of "automated" nobody can point to counts as manual
+        if points == 1.0 and not counts_as_evidence(answer.evidence):
+            # A claim of "automated" nobody can point to counts as manual; "yes" or "x" in the
+            # evidence box points to nothing either (scoring/evidence.py).
+            evidenced = 0.5
         traces[code] = AnswerTrace(code, value, True, points, evidenced)
     if matched < len(answers):
         problems[:0] = [
@@ -201,7 +210,7 @@ def _cell_result(
     threshold_ratio: tuple[int, int],
 ) -> CellResult:
     # The foundation may be manual; from level 1 up a critical practice must be automated.
-    critical_minimum = 0.5 if level == 0 else 1.0
+    critical_minimum = IN_PLACE if level == 0 else 1.0
     answered = applicable = 0
     points = evidenced_points = 0.0
     critical_failures: list[str] = []
@@ -222,6 +231,20 @@ def _cell_result(
             if trace.evidenced_points < critical_minimum:
                 evidenced_critical_failures.append(question.code)
     na = len(questions) - applicable
+    foundation = level == 0
+    if foundation:
+        # Level 0 asks for every practice in place, by hand or automated: a share of points
+        # would call a team doing everything by hand "50 %, not yet level 0".
+        traced = [traces[q.code] for q in questions]
+        reaches = _all_in_place(traced, evidenced=False)
+        evidenced_reaches = _all_in_place(traced, evidenced=True)
+        reaches_without_na = reaches and not na
+    else:
+        reaches = _reaches(points, applicable, threshold_ratio)
+        evidenced_reaches = _reaches(evidenced_points, applicable, threshold_ratio)
+        # An `na` leaves the denominator; counted as 0 instead, would the cell still pass?
+        reaches_without_na = _reaches(points, len(questions), threshold_ratio)
+    met = reaches and not critical_failures
     return CellResult(
         phase=phase,
         level=level,
@@ -230,14 +253,24 @@ def _cell_result(
         applicable=applicable,
         points=points,
         evidenced_points=evidenced_points,
-        reaches_threshold=_reaches(points, applicable, threshold_ratio),
-        evidenced_reaches_threshold=_reaches(evidenced_points, applicable, threshold_ratio),
+        reaches_threshold=reaches,
+        evidenced_reaches_threshold=evidenced_reaches,
         critical_failures=tuple(critical_failures),
         evidenced_critical_failures=tuple(evidenced_critical_failures),
         low_confidence=na * LOW_CONFIDENCE_NA_SHARE.denominator
         > len(questions) * LOW_CONFIDENCE_NA_SHARE.numerator,
         answers=tuple(answers),
+        rule=RULE_ALL_IN_PLACE if foundation else RULE_THRESHOLD,
+        depends_on_na=met and bool(na) and not reaches_without_na,
     )
+
+
+def _all_in_place(traced: list[AnswerTrace], *, evidenced: bool) -> bool:
+    for trace in traced:
+        points = trace.evidenced_points if evidenced else trace.points
+        if points is not None and points < IN_PLACE:
+            return False
+    return True
 
 
 def _reaches(points: float, applicable: int, threshold_ratio: tuple[int, int]) -> bool:
@@ -259,15 +292,42 @@ def _cumulative_level(cells: tuple[CellResult, ...], *, evidenced: bool) -> int 
     return reached
 
 
-def _overall(bank: Bank, phases: tuple[PhaseResult, ...]) -> OverallResult:
-    level = _lowest([phase.level for phase in phases])
-    evidenced_level = _lowest([phase.evidenced_level for phase in phases])
+def _gate(bank: Bank, traces: dict[str, AnswerTrace]) -> tuple[GateMissing, ...]:
+    """Gate practices not in place. Evidence does not matter here: only a practice that exists
+    can be evidenced, and the gate asks whether it exists at all."""
+    return tuple(
+        GateMissing(code=q.code, level=q.level, missing=q.gate)
+        for q in bank.questions
+        if q.gate and (traces[q.code].points or 0.0) < IN_PLACE
+    )
+
+
+def _overall(
+    bank: Bank, phases: tuple[PhaseResult, ...], gate: tuple[GateMissing, ...]
+) -> OverallResult:
+    uncapped = _lowest([phase.level for phase in phases])
+    evidenced_uncapped = _lowest([phase.evidenced_level for phase in phases])
+    level = _capped(uncapped, gate)
+    evidenced_level = _capped(evidenced_uncapped, gate)
     return OverallResult(
         level=level,
         evidenced_level=evidenced_level,
         label=level_label(bank, level),
         evidenced_label=level_label(bank, evidenced_level),
+        uncapped_level=uncapped,
+        evidenced_uncapped_level=evidenced_uncapped,
     )
+
+
+def _capped(level: int | None, gate: tuple[GateMissing, ...]) -> int | None:
+    # The gate is a ceiling, not a weight: a missing privacy review or drift detection is not
+    # made up for by excellent automation elsewhere (docs/scoring.md, "The gate").
+    for missing in gate:
+        if level is None:
+            break
+        cap = missing.caps_at
+        level = None if cap is None else min(level, cap)
+    return level
 
 
 def _lowest(levels: list[int | None]) -> int | None:
@@ -342,11 +402,22 @@ def _recommendations(
         trace = traces[question.code]
         points = trace.points
         phase = by_phase[question.phase]
-        if points is None or points >= 1.0 or question.level > phase.target:
+        if points is None or points >= 1.0:
+            continue
+        gate_open = bool(question.gate) and points < IN_PLACE
+        if question.level > phase.target and not gate_open:
             continue
         achieved = -1 if phase.level is None else phase.level
-        # Foundations first, then the weaker phases, critical practices, the furthest behind.
-        rank = (question.level, achieved, not question.critical, points, question.code)
+        # A missing gate practice first (it caps the whole result, whatever its level); then
+        # foundations, the weaker phases, critical practices, the furthest behind.
+        rank = (
+            not gate_open,
+            question.level,
+            achieved,
+            not question.critical,
+            points,
+            question.code,
+        )
         ranked.append((rank, question, trace, points))
     ranked.sort(key=_rank)
     return tuple(
@@ -361,12 +432,13 @@ def _recommendations(
             points=points,
             text=question.recommendation.action,
             first_step=question.recommendation.first_step,
+            gate=question.gate if points < IN_PLACE else "",
         )
         for _, question, trace, points in ranked
     )
 
 
-_Rank = tuple[int, int, bool, float, str]
+_Rank = tuple[bool, int, int, bool, float, str]
 
 
 def _rank(item: tuple[_Rank, Question, AnswerTrace, float]) -> _Rank:

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
+from assessment.scoring.evidence import is_placeholder
 from assessment.scoring.types import Answer, AnswerValue, Presence
 
 NOT_YET_LEVEL_0 = "Not yet level 0"
+IN_PLACE = 0.5  # points from which a practice is in place: done by hand, or automated
+RULE_THRESHOLD = "threshold"
+RULE_ALL_IN_PLACE = "all_in_place"
 OWNER_WEIGHT = 1.0  # in a role's gap, a question the role owns...
 CONTRIBUTOR_WEIGHT = 0.5  # ...weighs twice one it contributes to
 LEVEL_LABEL = "Level {number} \u2013 {name}"  # en dash: "Level 1 \u2013 ML pipeline automation"
@@ -86,6 +91,10 @@ class CellResult:
     evidenced_critical_failures: tuple[str, ...]
     low_confidence: bool  # more than 20 % of its questions answered `na`
     answers: tuple[AnswerTrace, ...]
+    # Engine 2: level 0 is met when every applicable practice is in place ("all_in_place"); the
+    # other levels, and every level under engine 1, need the threshold ("threshold").
+    rule: str = RULE_THRESHOLD
+    depends_on_na: bool = False  # met, but would not be if its `na` answers counted as 0
 
     @property
     def na(self) -> int:
@@ -100,6 +109,16 @@ class CellResult:
         return percent_of(self.evidenced_points, self.applicable)
 
     @property
+    def in_place(self) -> int:
+        """Applicable practices answered at least "done manually"."""
+        return sum(1 for t in self.answers if t.points is not None and t.points >= IN_PLACE)
+
+    @property
+    def not_in_place(self) -> tuple[str, ...]:
+        """Applicable practices below "done manually": what stops an all-in-place cell."""
+        return tuple(t.code for t in self.answers if t.points is not None and t.points < IN_PLACE)
+
+    @property
     def met(self) -> bool:
         return self.reaches_threshold and not self.critical_failures
 
@@ -112,6 +131,8 @@ class CellResult:
             "percent": self.percent,
             "met": self.met,
             "low_confidence": self.low_confidence,
+            "rule": self.rule,
+            "depends_on_na": self.depends_on_na,
             "applicable": self.applicable,
             "answered": self.answered,
             "questions": self.questions,
@@ -143,6 +164,8 @@ class CellResult:
             evidenced_critical_failures=tuple(data["evidenced_critical_failures"]),
             low_confidence=data["low_confidence"],
             answers=tuple(AnswerTrace.from_dict(trace) for trace in data["answers"]),
+            rule=data.get("rule", RULE_THRESHOLD),
+            depends_on_na=data.get("depends_on_na", False),
         )
 
 
@@ -163,6 +186,16 @@ class PhaseResult:
     def percent(self) -> float | None:
         return percent_of(self.points, self.applicable)
 
+    @property
+    def index(self) -> float:
+        """How far up the ladder the phase stands, from 0 to the number of levels (3).
+
+        Each rung adds the share of its practices in place, never more than the rung below it:
+        level 0 counts practices in place by hand or automated, the higher levels their share of
+        points. So work on a higher rung counts only as far as its foundation holds, two teams at
+        the same level are told apart, and raising any answer never lowers the index."""
+        return round(float(ladder_index(self.cells)), 2)
+
     def cell(self, level: int) -> CellResult:
         for cell in self.cells:
             if cell.level == level:
@@ -176,6 +209,7 @@ class PhaseResult:
             "label": self.label,
             "evidenced_label": self.evidenced_label,
             "percent": self.percent,
+            "index": self.index,
             "points": self.points,
             "applicable": self.applicable,
             "target": self.target,
@@ -267,6 +301,7 @@ class RecommendationResult:
     points: float
     text: str  # the bank's recommended action
     first_step: str
+    gate: str = ""  # what is missing, when this practice is part of the gate and absent
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -274,6 +309,7 @@ class RecommendationResult:
             "phase": self.phase,
             "level": self.level,
             "critical": self.critical,
+            "gate": self.gate,
             "owner": self.owner,
             "answer": self.answer.value,
             "text": self.text,
@@ -295,15 +331,54 @@ class RecommendationResult:
             points=float(data["points"]),
             text=data["text"],
             first_step=data["first_step"],
+            gate=data.get("gate", ""),
         )
 
 
 @dataclass(frozen=True)
+class GateMissing:
+    """A gate practice that is not in place, and the highest overall level it allows."""
+
+    code: str
+    level: int  # the question's level
+    missing: str  # the bank's words for its absence: "no threat model of the ML system"
+
+    @property
+    def caps_at(self) -> int | None:
+        """The overall level cannot exceed the one below this practice's (None: below 0)."""
+        return self.level - 1 if self.level > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "level": self.level,
+            "missing": self.missing,
+            "caps_at": self.caps_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> GateMissing:
+        return cls(code=data["code"], level=data["level"], missing=data["missing"])
+
+
+@dataclass(frozen=True)
 class OverallResult:
-    level: int | None  # the lowest phase level; None when any phase is not yet level 0
+    level: int | None  # the lowest phase level, capped by the gate; None: not yet level 0
     evidenced_level: int | None
     label: str
     evidenced_label: str
+    # What the phases alone reach (engine 1 had no gate: the same as `level`).
+    uncapped_level: int | None = None
+    evidenced_uncapped_level: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        """True when the gate holds the overall level below what the phases reach."""
+        return _below(self.level, self.uncapped_level)
+
+    @property
+    def evidenced_capped(self) -> bool:
+        return _below(self.evidenced_level, self.evidenced_uncapped_level)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -311,6 +386,9 @@ class OverallResult:
             "label": self.label,
             "evidenced_level": self.evidenced_level,
             "evidenced_label": self.evidenced_label,
+            "uncapped_level": self.uncapped_level,
+            "evidenced_uncapped_level": self.evidenced_uncapped_level,
+            "capped": self.capped,
         }
 
     @classmethod
@@ -320,7 +398,15 @@ class OverallResult:
             evidenced_level=data["evidenced_level"],
             label=data["label"],
             evidenced_label=data["evidenced_label"],
+            uncapped_level=data.get("uncapped_level", data["level"]),
+            evidenced_uncapped_level=data.get("evidenced_uncapped_level", data["evidenced_level"]),
         )
+
+
+def _below(level: int | None, uncapped: int | None) -> bool:
+    if uncapped is None:
+        return False
+    return level is None or level < uncapped
 
 
 @dataclass(frozen=True)
@@ -340,10 +426,60 @@ class Result:
     answers: tuple[tuple[str, Answer], ...]
     team: tuple[tuple[str, Presence], ...]
     targets: tuple[tuple[str, int], ...]
+    gate: tuple[GateMissing, ...] = ()  # gate practices not in place, in bank order
 
     @property
     def bank_key(self) -> str:
         return f"{self.bank_slug}@{self.bank_version}"
+
+    @property
+    def model(self) -> int:
+        """The major engine version: 2 has the all-in-place level 0, the index and the gate."""
+        return int(self.engine_version.split(".")[0])
+
+    @property
+    def index(self) -> float:
+        """The phases' ladder indexes averaged: 0 to the number of levels."""
+        if not self.phases:
+            return 0.0
+        total = sum((ladder_index(phase.cells) for phase in self.phases), Fraction(0))
+        return round(float(total / len(self.phases)), 2)
+
+    @property
+    def gate_cap(self) -> int | None:
+        """The highest overall level the gate allows; None when it allows none (or is empty)."""
+        caps = [missing.caps_at for missing in self.gate]
+        if not caps:
+            return None
+        if None in caps:
+            return None
+        return min(cap for cap in caps if cap is not None)
+
+    @property
+    def binding_gate(self) -> tuple[GateMissing, ...]:
+        """The missing gate practices that hold the overall level down now."""
+        if not self.overall.capped:
+            return ()
+        uncapped = self.overall.uncapped_level
+        return tuple(
+            m
+            for m in self.gate
+            if uncapped is not None and (m.caps_at is None or m.caps_at < uncapped)
+        )
+
+    @property
+    def not_applicable(self) -> tuple[tuple[str, str], ...]:
+        """(code, reason) of every `na` answer, in bank order."""
+        return tuple(
+            (code, answer.reason)
+            for code, answer in self.answers
+            if answer.value is AnswerValue.NOT_APPLICABLE
+        )
+
+    @property
+    def weak_evidence(self) -> tuple[str, ...]:
+        """Codes whose evidence names nothing ("yes", "x"): counted as no evidence."""
+        return tuple(code for code, answer in self.answers if is_placeholder(answer.evidence))
 
     def phase(self, code: str) -> PhaseResult:
         for phase in self.phases:
@@ -369,6 +505,16 @@ class Result:
             "recommendations": [rec.to_dict() for rec in self.recommendations],
             "unknown": list(self.unknown),
             "unanswered": list(self.unanswered),
+            "index": self.index,
+            "gate": {
+                "capped": self.overall.capped,
+                "cap": self.gate_cap if self.gate else self.overall.uncapped_level,
+                "missing": [missing.to_dict() for missing in self.gate],
+            },
+            "not_applicable": [
+                {"code": code, "reason": reason} for code, reason in self.not_applicable
+            ],
+            "weak_evidence": list(self.weak_evidence),
             "input": {
                 "bank": self.bank_key,
                 "answers": {code: _answer_to_dict(answer) for code, answer in self.answers},
@@ -400,6 +546,10 @@ class Result:
             ),
             team=tuple((role, Presence(presence)) for role, presence in given["team"].items()),
             targets=tuple((phase, level) for phase, level in given["targets"].items()),
+            gate=tuple(
+                GateMissing.from_dict(missing)
+                for missing in data.get("gate", {}).get("missing", [])
+            ),
         )
 
 
@@ -436,6 +586,26 @@ def role_weight(owned: Sequence[AnswerTrace], contributed: Sequence[AnswerTrace]
 def role_shortfall(owned: Sequence[AnswerTrace], contributed: Sequence[AnswerTrace]) -> float:
     """Σ w·(1 - points): exact, since weights and points are whole halves."""
     return OWNER_WEIGHT * _missing(owned) + CONTRIBUTOR_WEIGHT * _missing(contributed)
+
+
+def ladder_index(cells: Sequence[CellResult]) -> Fraction:
+    """Σ over the rungs, lowest first, of each rung's share, capped by the rung below (exact)."""
+    total = Fraction(0)
+    below = Fraction(1)
+    for position, cell in enumerate(sorted(cells, key=_cell_level)):
+        if not cell.applicable:
+            share = Fraction(1)  # nothing applies: the rung neither helps nor blocks
+        elif position == 0:
+            share = Fraction(cell.in_place, cell.applicable)
+        else:
+            share = Fraction(round(cell.points * 2), 2 * cell.applicable)
+        below = min(share, below)
+        total += below
+    return total
+
+
+def _cell_level(cell: CellResult) -> int:
+    return cell.level
 
 
 def _missing(answers: Sequence[AnswerTrace]) -> float:

@@ -177,6 +177,13 @@ class Question:
     tags: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()  # codes in earlier versions this question continues
+    title: str = ""  # a short name of the practice, for prose where a statement is too long
+    gate: str = ""  # what is missing when absent ("no threat model"); empty: not a gate practice
+
+    @property
+    def name(self) -> str:
+        """The practice in a few words: its title, or its statement when the bank gives none."""
+        return self.title or self.statement
 
 
 @dataclass(frozen=True)

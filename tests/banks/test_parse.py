@@ -49,8 +49,8 @@ def test_it_names_an_unknown_key_so_typos_are_caught():
     assert problems_of(data) == [
         "bank.yaml: questions[2] (DES-0-03).recommendation: missing",
         "bank.yaml: questions[2] (DES-0-03).recomendation: unknown key (check the spelling; "
-        "allowed: code, phase, level, statement, guidance, owner, contributors, critical, "
-        "allow_na, recommendation, tags, references, replaces)",
+        "allowed: code, title, phase, level, statement, guidance, owner, contributors, "
+        "critical, allow_na, gate, recommendation, tags, references, replaces)",
     ]
 
 
@@ -188,11 +188,31 @@ def test_it_lists_every_problem_at_once():
     ]
 
 
-def test_replaces_records_earlier_codes_but_not_itself():
+def test_replaces_records_earlier_codes_including_its_own():
     data = valid_bank_data()
     data["questions"][0]["replaces"] = ["DES-0-09"]
     assert parse_bank(data).question("DES-0-01").replaces == ("DES-0-09",)
-    data["questions"][0]["replaces"] = ["DES-0-01"]
+    # Explicit in a new major version: this question continues the earlier DES-0-01.
+    data["questions"][0]["replaces"] = ["DES-0-01", "DES-0-02"]
+    assert parse_bank(data).question("DES-0-01").replaces == ("DES-0-01", "DES-0-02")
+
+
+def test_a_gate_names_what_is_missing_and_never_allows_na():
+    data = valid_bank_data()
+    data["questions"][0]["gate"] = "no threat model"
+    data["questions"][0]["title"] = "Threat model"
+    question = parse_bank(data).question("DES-0-01")
+    assert (question.gate, question.title, question.name) == (
+        "no threat model",
+        "Threat model",
+        "Threat model",
+    )
+    data["questions"][0]["gate"] = "threat model"
+    data["questions"][0]["allow_na"] = True
+    data["questions"][0]["critical"] = False
     assert problems_of(data) == [
-        "bank.yaml: questions[0] (DES-0-01).replaces: a question cannot replace itself"
+        'bank.yaml: questions[0] (DES-0-01).gate: must say what is missing, starting with "no" '
+        '(e.g. "no threat model")',
+        "bank.yaml: questions[0] (DES-0-01): a gate practice cannot be marked not applicable "
+        "(allow_na)",
     ]

@@ -45,7 +45,7 @@ def test_it_labels_levels_with_the_bank_names() -> None:
 def test_it_records_the_engine_and_bank_versions() -> None:
     result = score(TINY_BANK, AssessmentInput())
 
-    assert result.engine_version == ENGINE_VERSION == "1.0.0"
+    assert result.engine_version == ENGINE_VERSION == "2.0.0"
     assert (result.bank_slug, result.bank_version, result.bank_key) == ("tiny", "1.0", "tiny@1.0")
     assert result.threshold == 80.0
 
@@ -67,9 +67,11 @@ def test_it_leaves_na_out_of_the_cell_percent() -> None:
 
     cell = score(TINY_BANK, given).phase("operations").cell(0)
 
-    # (0.5 + 1) / 2 applicable = 75 %; OPS-0-02 is out of the denominator.
+    # (0.5 + 1) / 2 applicable = 75 %; OPS-0-02 is out of the denominator. Level 0 asks for
+    # every applicable practice in place, which both are; counted as 0, the N/A one would not be.
     assert (cell.questions, cell.answered, cell.applicable, cell.na) == (3, 3, 2, 1)
-    assert (cell.points, cell.percent, cell.met) == (1.5, 75.0, False)
+    assert (cell.points, cell.percent, cell.met) == (1.5, 75.0, True)
+    assert (cell.rule, cell.in_place, cell.depends_on_na) == ("all_in_place", 2, True)
     assert cell.low_confidence is True
 
 
@@ -122,10 +124,10 @@ def test_it_flags_cells_with_more_than_20_percent_na(na_count: int, low_confiden
     [(66.6, True), (66.66, True), (66.67, False)],
 )
 def test_it_compares_percentages_with_the_threshold_exactly(threshold: float, met: bool) -> None:
-    # design level 0 at 2 / 3: 66.666...%, displayed 66.67.
-    given = AssessmentInput(answers=automated_except(DES_0_02=a("0")), threshold=threshold)
+    # development level 1 at 2 / 3: 66.666...%, displayed 66.67.
+    given = AssessmentInput(answers=automated_except(DEV_1_02=a("0")), threshold=threshold)
 
-    cell = score(TINY_BANK, given).phase("design").cell(0)
+    cell = score(TINY_BANK, given).phase("development").cell(1)
 
     assert cell.percent == 66.67
     assert cell.reaches_threshold is met
@@ -494,7 +496,14 @@ def test_to_dict_has_the_documented_keys() -> None:
     data = score(TINY_BANK, _varied_input()).to_dict()
 
     assert set(data) >= REQUIRED_TOP_KEYS
-    assert set(data) - REQUIRED_TOP_KEYS == {"threshold", "input"}
+    assert set(data) - REQUIRED_TOP_KEYS == {
+        "threshold",
+        "input",
+        "index",
+        "gate",
+        "not_applicable",
+        "weak_evidence",
+    }
     assert {"level", "label"} <= set(data["overall"])
     assert list(data["phases"]) == ["design", "development", "operations"]
     phase = data["phases"]["operations"]
@@ -513,7 +522,7 @@ def test_to_dict_gives_plain_json_values() -> None:
     data = score(TINY_BANK, _varied_input()).to_dict()
 
     assert data["bank"] == "tiny@1.0"
-    assert data["engine_version"] == "1.0.0"
+    assert data["engine_version"] == "2.0.0"
     assert data["threshold"] == 75.0
     assert data["unknown"] == ["OPS-0-01"]
     assert data["unanswered"] == []
@@ -523,6 +532,7 @@ def test_to_dict_gives_plain_json_values() -> None:
         "phase": "operations",
         "level": 0,
         "critical": True,
+        "gate": "",
         "owner": "ml_engineer",
         "answer": "unknown",
         "text": "Put OPS-0-01 in place.",
