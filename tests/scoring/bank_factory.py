@@ -30,8 +30,9 @@ def generated_bank(
 ) -> Bank:
     """A bank of phases x levels x questions_per_cell questions (54 by default, like the real one).
 
-    About one question in six is critical and one in three allows `na`; owners and contributors
-    are drawn from six roles. The same seed always gives the same bank.
+    About one question in six is critical, one in three allows `na` and, of the others, one in
+    eight is a gate practice; owners and contributors are drawn from six roles. The same seed
+    always gives the same bank.
     """
     rng = random.Random(seed)
     phase_codes = [f"phase{p}" for p in range(phases)]
@@ -44,6 +45,8 @@ def generated_bank(
                     sorted(set(rng.sample(ROLE_CODES, rng.randint(0, 2))) - {owner})
                 )
                 code = f"{phase_code.upper()}-{level}-{n:02d}"
+                allow_na = rng.random() < 1 / 3
+                gate = not allow_na and rng.random() < 1 / 8
                 questions.append(
                     Question(
                         code=code,
@@ -55,7 +58,8 @@ def generated_bank(
                         recommendation=Recommendation(f"Put {code} in place.", f"Start {code}."),
                         contributors=contributors,
                         critical=rng.random() < 1 / 6,
-                        allow_na=rng.random() < 1 / 3,
+                        allow_na=allow_na,
+                        gate=f"no {code}" if gate else "",
                     )
                 )
     return Bank(

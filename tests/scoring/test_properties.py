@@ -93,10 +93,34 @@ def test_raising_an_answer_never_lowers_a_cell_a_phase_or_the_overall_level(
             assert cell_after.evidenced_points >= cell_before.evidenced_points
             assert (cell_after.percent or 0) >= (cell_before.percent or 0)
             assert cell_after.met or not cell_before.met
+        assert phase_after.index >= phase_before.index
     assert _at_least(after.overall.level, before.overall.level)
     assert _at_least(after.overall.evidenced_level, before.overall.evidenced_level)
+    assert _at_least(after.overall.uncapped_level, before.overall.uncapped_level)
+    assert after.index >= before.index
+    assert {m.code for m in after.gate} <= {m.code for m in before.gate}
     for role_before, role_after in zip(before.roles, after.roles, strict=True):
         assert role_after.shortfall <= role_before.shortfall
+
+
+@given(case=bank_and_assessment())
+def test_the_index_stays_on_the_ladder_and_the_gate_only_lowers(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, given_input = case
+    result = score(bank, given_input)
+
+    rungs = len(bank.levels)
+    for phase in result.phases:
+        assert 0 <= phase.index <= rungs
+        # A phase at level L has every rung up to L nearly full: at least the threshold's share.
+        if phase.level is not None:
+            assert phase.index >= (phase.level + 1) * min(result.threshold, 100) / 100 - 0.01
+    assert _at_least(result.overall.uncapped_level, result.overall.level)
+    if result.gate_cap is not None or result.gate:
+        assert _at_least(result.gate_cap, result.overall.level)
+    assert result.overall.capped == (result.overall.level != result.overall.uncapped_level)
+    assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
 
 
 @given(case=bank_and_assessment(), data=st.data())
@@ -143,7 +167,11 @@ def test_nothing_in_place_gives_null_everywhere(bank: Bank, value: AnswerValue |
     assert [phase.level for phase in result.phases] == [None] * len(bank.phases)
     assert [phase.evidenced_level for phase in result.phases] == [None] * len(bank.phases)
     assert result.overall.level is None
-    assert {r.level for r in result.recommendations} == {0}
+    # Level 0 first; a missing gate practice is recommended whatever its level, and before the rest.
+    assert {r.level for r in result.recommendations if not r.gate} == {0}
+    gates = [bool(r.gate) for r in result.recommendations]
+    assert gates == sorted(gates, reverse=True)
+    assert {r.code for r in result.recommendations if r.gate} == {m.code for m in result.gate}
 
 
 @settings(max_examples=50)
