@@ -80,13 +80,21 @@ def password() -> str:
 
 @pytest.fixture
 def mlops_bank(db: None) -> QuestionBank:
-    """The bundled bank, published through the service that `load_question_bank` (and so `make run`)
+    """The bundled bank's newest version (2.0), published through the service that `load_question_bank` (and so `make run`)
     uses. The files are parsed once per session; the command itself is tested on its own."""
     from assessment.models import QuestionBank
     from assessment.services.banks import question_banks_load
     from tests.bundled import bundled_bank_files
 
     question_banks_load(files=list(bundled_bank_files()))
+    return QuestionBank.objects.get(slug="mlops-maturity", version="2.0")
+
+
+@pytest.fixture
+def mlops_bank_1(mlops_bank: QuestionBank) -> QuestionBank:
+    """Version 1.0 of the bundled bank, still loaded beside 2.0 for the results scored on it."""
+    from assessment.models import QuestionBank
+
     return QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
 
 

@@ -61,15 +61,16 @@ def score(bank: Bank, given: AssessmentInput) -> Result:
         for phase in bank.phases
     )
     gate = _gate(bank, traces)
+    overall = _overall(bank, phases, gate)
     return Result(
         bank_slug=bank.slug,
         bank_version=bank.version,
         engine_version=ENGINE_VERSION,
         threshold=threshold,
-        overall=_overall(bank, phases, gate),
+        overall=overall,
         phases=phases,
-        roles=_roles(bank, given.team, traces),
-        recommendations=_recommendations(bank, phases, traces),
+        roles=_roles(bank, given.team, traces, gate),
+        recommendations=_recommendations(bank, phases, traces, overall.uncapped_level),
         gate=gate,
         unknown=tuple(code for code, t in traces.items() if t.answered and t.value is _UNKNOWN),
         unanswered=tuple(code for code, t in traces.items() if not t.answered),
@@ -341,8 +342,12 @@ def _lowest(levels: list[int | None]) -> int | None:
 
 
 def _roles(
-    bank: Bank, team: dict[str, Presence], traces: dict[str, AnswerTrace]
+    bank: Bank,
+    team: dict[str, Presence],
+    traces: dict[str, AnswerTrace],
+    gate: tuple[GateMissing, ...],
 ) -> tuple[RoleResult, ...]:
+    gate_owners = {bank.question(missing.code).owner for missing in gate}
     owned: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
     contributed: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
     open_practices: dict[str, list[str]] = {role.code: [] for role in bank.roles}
@@ -369,7 +374,12 @@ def _roles(
             RoleResult(
                 code=role.code,
                 presence=presence,
-                action=_role_action(presence, owned[role.code], contributed[role.code]),
+                action=_role_action(
+                    presence,
+                    owned[role.code],
+                    contributed[role.code],
+                    owns_missing_gate=role.code in gate_owners,
+                ),
                 open_practices=tuple(open_practices[role.code]),
                 owned=tuple(owned[role.code]),
                 contributed=tuple(contributed[role.code]),
@@ -379,11 +389,18 @@ def _roles(
 
 
 def _role_action(
-    presence: Presence, owned: list[AnswerTrace], contributed: list[AnswerTrace]
+    presence: Presence,
+    owned: list[AnswerTrace],
+    contributed: list[AnswerTrace],
+    *,
+    owns_missing_gate: bool,
 ) -> RoleAction:
     weight = role_weight(owned, contributed)
     # Weights and points are whole halves, so these sums are exact and the comparison is too.
-    if not weight or role_shortfall(owned, contributed) < weight * GAP_FOR_ACTION:
+    wide_gap = bool(weight) and role_shortfall(owned, contributed) >= weight * GAP_FOR_ACTION
+    # A missing gate practice holds the whole result down: whoever should own it needs
+    # attention however well the rest of their practices go.
+    if not (wide_gap or owns_missing_gate):
         return RoleAction.OK
     if presence in (Presence.PRESENT, Presence.SHARED):
         return RoleAction.STRENGTHEN
@@ -394,9 +411,14 @@ def _role_action(
 
 
 def _recommendations(
-    bank: Bank, phases: tuple[PhaseResult, ...], traces: dict[str, AnswerTrace]
+    bank: Bank,
+    phases: tuple[PhaseResult, ...],
+    traces: dict[str, AnswerTrace],
+    uncapped_level: int | None,
 ) -> tuple[RecommendationResult, ...]:
     by_phase = {phase.code: phase for phase in phases}
+    # The overall level the team would reach next; a gate practice at or below it blocks it.
+    next_level = 0 if uncapped_level is None else uncapped_level + 1
     ranked = []
     for question in bank.questions:
         trace = traces[question.code]

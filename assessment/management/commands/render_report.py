@@ -30,7 +30,7 @@ NO_SUCH_ASSESSMENT = "There is no assessment {id}."
 NOT_SCORED = "Assessment {id} has not been submitted yet: there is no result to report on."
 ANSWERS_PROBLEMS = "{path}: {count} problem{s}; no report was written"
 COVER_OPTIONS_ONLY_WITH_ANSWERS = (
-    "--team, --organisation and --label describe an answers file; an assessment has its own"
+    "--team, --organisation, --label and --bank describe an answers file; an assessment has its own"
 )
 CANNOT_WRITE = "Cannot write {path}: {reason}"
 
@@ -49,6 +49,13 @@ class Command(BaseCommand):
         parser.add_argument("--team", default="", help="team name on the cover (--answers)")
         parser.add_argument("--organisation", default="", help="organisation on the cover")
         parser.add_argument("--label", default="", help="e.g. 2026 Q4; default: the file name")
+        parser.add_argument(
+            "--bank",
+            default="",
+            metavar="SLUG@VERSION",
+            help="with --answers: score against this version of the file's bank (see "
+            "score_answers --bank)",
+        )
 
     def handle(
         self,
@@ -59,16 +66,17 @@ class Command(BaseCommand):
         team: str,
         organisation: str,
         label: str,
+        bank: str,
         **options: Any,
     ) -> None:
         if assessment is not None:
-            if team or organisation or label:
+            if team or organisation or label or bank:
                 raise CommandError(COVER_OPTIONS_ONLY_WITH_ANSWERS)
             report = _assessment_report(assessment)
         else:
             assert answers is not None  # argparse requires --assessment or --answers
             report = self._answers_report(
-                answers, team=team, organisation=organisation, label=label
+                answers, team=team, organisation=organisation, label=label, bank=bank
             )
         rendered = report_pdf(report)
         _write_atomically(output, rendered.content)
@@ -77,10 +85,10 @@ class Command(BaseCommand):
         )
 
     def _answers_report(
-        self, path: Path, *, team: str, organisation: str, label: str
+        self, path: Path, *, team: str, organisation: str, label: str, bank: str
     ) -> ReportContext:
         try:
-            scored = score_answers_file(path)
+            scored = score_answers_file(path, bank)
         except AnswersFileError as error:
             for problem in error.problems:
                 self.stderr.write(problem)
@@ -88,6 +96,8 @@ class Command(BaseCommand):
             raise CommandError(
                 ANSWERS_PROBLEMS.format(path=path, count=count, s="s" if count != 1 else "")
             ) from None
+        for line in scored.carry_summary():
+            self.stderr.write(line)
         cover = Cover(
             organisation=organisation,
             team=team,
