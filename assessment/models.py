@@ -141,6 +141,10 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Set when "start from the last assessment" brought this answer over from another bank
+    # version ("carried", "split" or "merged": banks/mapping.py); cleared once someone saves it.
+    carried = models.CharField(max_length=10, blank=True)
+    carried_from = models.CharField(max_length=200, blank=True)  # e.g. "DES-0-03 in 1.0"
 
     class Meta:
         constraints = [

@@ -12,25 +12,30 @@ from assessment.scoring.types import Answer, AnswerValue, Bank, Question
 
 
 def continued_codes(bank: Bank, earlier_codes: Collection[str]) -> dict[str, str]:
-    """new code -> the earlier code it continues. A question that lists `replaces:` continues
-    only those codes (its own first, when listed), so a code reused for a new practice is never
-    matched; one without continues the same code when it still exists. New questions are left out.
-    """
+    """new code -> the earlier code it continues (the first, when it continues several).
+    Questions new in this version are left out."""
     mapping = {}
     for question in bank.questions:
-        for old in _predecessors(question):
-            if old in earlier_codes:
-                mapping[question.code] = old
-                break
+        sources = predecessors(question, earlier_codes)
+        if sources:
+            mapping[question.code] = sources[0]
     return mapping
 
 
-def _predecessors(question: Question) -> tuple[str, ...]:
-    if not question.replaces:
-        return (question.code,)
-    if question.code in question.replaces:
-        return (question.code, *(c for c in question.replaces if c != question.code))
-    return question.replaces
+def predecessors(question: Question, earlier_codes: Collection[str]) -> tuple[str, ...]:
+    """The earlier questions `question` continues, among `earlier_codes`.
+
+    A question whose code the earlier bank already has continues that question: its `replaces:`
+    told an older move, unless it lists its own code there too, which says the list is about
+    this move (a question that also absorbs another). A question whose code is new continues
+    what its `replaces:` lists. Codes are never reused for another practice
+    (docs/question-bank.md), which is what makes this safe."""
+    if question.code in earlier_codes:
+        if question.code not in question.replaces:
+            return (question.code,)
+        others = (c for c in question.replaces if c != question.code and c in earlier_codes)
+        return (question.code, *others)
+    return tuple(c for c in question.replaces if c in earlier_codes)
 
 
 class Carry(StrEnum):
@@ -59,13 +64,12 @@ def carry_answers(
 ) -> tuple[CarriedAnswer, ...]:
     """Each question of `later`, in bank order, with the answer `answers` (given against
     `earlier`) suggests for it. `na` is only carried where the newer question allows it."""
-    claimed = Counter(old for q in later.questions for old in _predecessors(q))
     earlier_codes = {q.code for q in earlier.questions}
+    resolved = {q.code: predecessors(q, earlier_codes) for q in later.questions}
+    claimed = Counter(old for sources in resolved.values() for old in sources)
     carried = []
     for question in later.questions:
-        sources = tuple(
-            old for old in _predecessors(question) if old in earlier_codes and old in answers
-        )
+        sources = tuple(old for old in resolved[question.code] if old in answers)
         answer = _combined([answers[old] for old in sources], question)
         if answer is None:
             carried.append(CarriedAnswer(question.code, Carry.NEW, (), None))

@@ -38,12 +38,12 @@ from assessment.scoring.evidence import is_placeholder, placeholder_message
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 
 MAX_EVIDENCE_LENGTH = 2000
-# 54 answers with every text at its longest (evidence 2000, note 2000, reason 500 characters) are
-# about 250 KB of ASCII; an export repeats them in its result, so in accented text the largest
-# export made here is about 930 KB. The limits on depth and values below keep even a hostile file
-# of this size quick to refuse (a tenth of a second at worst, against 26 s for 2 MB with the
-# pure-Python loader and no limits).
-MAX_FILE_BYTES = 1024 * 1024
+# 73 answers (bank 2.0) with every text at its longest (evidence 2000, note 2000, reason 500
+# characters) are about 330 KB of ASCII; an export repeats them in its result, so in accented text
+# the largest export made here is about 1.25 MB. The limits on depth and values below keep even a
+# hostile file of this size quick to refuse (a tenth of a second at worst, against 26 s for 2 MB
+# with the pure-Python loader and no limits).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20  # an answers file nests 3 deep, an export 5
 MAX_VALUES = 10_000  # scalars, mappings and lists: an answers file holds ~500, an export ~2,300
 
@@ -51,7 +51,7 @@ ERROR_HEADING = "The answers file has {count} problem(s):"
 CANNOT_READ = "{path}: cannot read the file ({reason})"
 UNSUPPORTED_FORMAT = "{path}: use a .yaml, .yml or .json file"
 INVALID_SYNTAX = "{path}: not valid {format} ({reason})"
-TOO_LARGE = "{path}: {size} bytes; an answers file is at most 1 MB"
+TOO_LARGE = "{path}: {size} bytes; an answers file is at most 2 MB"
 TOO_DEEP = "{path}: nested more than {limit} levels deep; an answers file needs 3"
 TOO_MANY_VALUES = "{path}: more than {limit} values; a complete answers file holds about 500"
 UNSTORABLE = "{where}: " + UNSTORABLE_TEXT

@@ -18,6 +18,9 @@ class AnswerRecord:
     evidence: str = ""
     note: str = ""
     reason: str = ""
+    # Brought over from another bank version and not yet confirmed (banks/mapping.Carry value).
+    carried: str = ""
+    carried_from: str = ""
 
     @property
     def answered(self) -> bool:

@@ -24,9 +24,10 @@ from assessment.selectors.banks import question_banks_among
 from assessment.services.answers import AnswerData
 
 NA_NEEDS_REASON = "Say why this practice does not apply to your team."
+CONFIRM_LABEL = "This answer still holds for the question as it is worded now"
 UNKNOWN_QUESTION = "Question {code} is not part of this questionnaire; nothing was saved."
 ANSWER_FIELD = re.compile(
-    r"^(?:initial-)?(?P<code>[^-\s]+-\d+-\d+)-(?:value|evidence|note|reason)$"
+    r"^(?:initial-)?(?P<code>[^-\s]+-\d+-\d+)-(?:value|evidence|note|reason|confirm)$"
 )
 
 NO_TARGET = ""
@@ -176,7 +177,13 @@ class PhaseAnswersForm(forms.Form):
             )
         super().__init__(data, initial=initial, **kwargs)
         self.questions = questions
+        self.carried = {code: a for code, a in answers.items() if a.carried}
         for q in questions:
+            if q.code in self.carried:
+                # Ticking it is a change, so the answer is saved, which confirms it.
+                self.fields[f"{q.code}-confirm"] = forms.BooleanField(
+                    required=False, label=CONFIRM_LABEL, show_hidden_initial=True
+                )
             self.fields[f"{q.code}-value"] = forms.ChoiceField(
                 choices=answer_choices(q),
                 widget=forms.RadioSelect,
@@ -240,6 +247,6 @@ class PhaseAnswersForm(forms.Form):
     def question_fields(self, question: Question) -> dict[str, forms.BoundField]:
         return {
             part: self[f"{question.code}-{part}"]
-            for part in ("value", "evidence", "note", "reason")
+            for part in ("value", "evidence", "note", "reason", "confirm")
             if f"{question.code}-{part}" in self.fields
         }

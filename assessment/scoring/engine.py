@@ -430,10 +430,12 @@ def _recommendations(
         if question.level > phase.target and not gate_open:
             continue
         achieved = -1 if phase.level is None else phase.level
-        # A missing gate practice first (it caps the whole result, whatever its level); then
-        # foundations, the weaker phases, critical practices, the furthest behind.
+        # A missing gate practice that holds back the next overall level comes first; the
+        # others are shown whatever their level, in their place. Then foundations, the weaker
+        # phases, critical practices, the furthest behind.
+        blocking = gate_open and question.level <= next_level
         rank = (
-            not gate_open,
+            not blocking,
             question.level,
             achieved,
             not question.critical,

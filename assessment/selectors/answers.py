@@ -41,9 +41,23 @@ def scored_answers(assessment: Assessment) -> ScoredAnswers:
 
 
 def respondent_answers(respondent: Respondent) -> dict[str, AnswerRecord]:
-    """One respondent's own answers, by question code."""
-    rows = Answer.objects.filter(respondent=respondent).values_list(*ANSWER_FIELDS)
-    return _records(rows)
+    """One respondent's own answers, by question code, with what is still to confirm."""
+    rows = Answer.objects.filter(respondent=respondent).values_list(
+        *ANSWER_FIELDS, "carried", "carried_from"
+    )
+    return {
+        code: AnswerRecord(value, evidence, note, reason, carried, carried_from)
+        for code, value, evidence, note, reason, carried, carried_from in rows
+    }
+
+
+def carried_to_confirm(assessment: Assessment) -> list[str]:
+    """Codes of the lead's answers brought over from another bank version and not yet saved."""
+    return list(
+        Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
+        .exclude(carried="")
+        .values_list("question_code", flat=True)
+    )
 
 
 def _records(rows: Iterable[tuple[str, ...]]) -> dict[str, AnswerRecord]:

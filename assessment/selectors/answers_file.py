@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.banks.mapping import Carry, CarriedAnswer, carry_answers
+from assessment.banks.mapping import CarriedAnswer, Carry, carry_answers
 from assessment.formats.answers_file import (
     AnswersFileError,
     bank_key,

@@ -41,7 +41,8 @@ def answers_save(
         Answer,
         changes,
         owner={"respondent": respondent},
-        writer={"updated_by": by},
+        # Saving an answer confirms it: a carried answer someone saved is theirs now.
+        writer={"updated_by": by, "carried": "", "carried_from": ""},
     )
 
 

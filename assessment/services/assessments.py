@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from assessment.banks.mapping import continued_codes
+from assessment.banks.mapping import carry_answers
 from assessment.models import (
     Answer,
     Assessment,
@@ -74,21 +74,47 @@ def assessment_start(
             assessment=assessment, kind=AssessmentEvent.Kind.CREATED, user=by, detail=detail
         )
         if copy_from is not None:
-            earlier = scored_answers(copy_from).answers
-            mapping = continued_codes(bank.bank(), earlier)
-            Answer.objects.bulk_create(
-                Answer(
-                    respondent=lead,
-                    question_code=new_code,
-                    value=earlier[old_code].value,
-                    evidence=earlier[old_code].evidence,
-                    note=earlier[old_code].note,
-                    reason=earlier[old_code].reason,
-                    updated_by=by,
-                )
-                for new_code, old_code in mapping.items()
-            )
+            _copy_answers(copy_from, lead, bank, by)
     return assessment
+
+
+def _copy_answers(copy_from: Assessment, lead: Respondent, bank: QuestionBank, by: User) -> None:
+    """The earlier assessment's scored answers, as the lead's. Within one bank version they are
+    copied as they are; into another version they follow `replaces:` and are marked to confirm,
+    since the question may have been reworded, split or merged (banks/mapping.py)."""
+    records = scored_answers(copy_from).answers
+    if copy_from.bank_id == bank.pk:
+        rows = [
+            Answer(
+                respondent=lead,
+                question_code=code,
+                value=record.value,
+                evidence=record.evidence,
+                note=record.note,
+                reason=record.reason,
+                updated_by=by,
+            )
+            for code, record in records.items()
+        ]
+    else:
+        earlier_bank = copy_from.bank.bank()
+        earlier = {code: r.scored() for code, r in records.items() if r.answered}
+        rows = [
+            Answer(
+                respondent=lead,
+                question_code=carried.code,
+                value=carried.answer.value.value,
+                evidence=carried.answer.evidence,
+                note=carried.answer.note,
+                reason=carried.answer.reason,
+                updated_by=by,
+                carried=carried.carry.value,
+                carried_from=f"{' + '.join(carried.sources)} in version {earlier_bank.version}",
+            )
+            for carried in carry_answers(earlier_bank, bank.bank(), earlier)
+            if carried.answer is not None
+        ]
+    Answer.objects.bulk_create(rows)
 
 
 def assessment_set_composition(

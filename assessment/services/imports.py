@@ -27,7 +27,7 @@ from assessment.services.assessments import assessment_start
 from core.models import Team
 
 MAX_IMPORT_BYTES = MAX_FILE_BYTES  # refused before it is copied or parsed
-TOO_LARGE = "the file is larger than 1 MB; an assessment file is a few kilobytes"
+TOO_LARGE = "the file is larger than 2 MB; an assessment file is a few kilobytes"
 WRONG_TYPE = "use the .json file exported here, or an answers file (.yaml, .yml or .json)"
 BANK_NOT_LOADED = (
     "bank: {key} is not loaded on this server; an administrator loads it with "

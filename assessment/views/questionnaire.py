@@ -31,6 +31,7 @@ from assessment.reports.result_view import result_view
 from assessment.scoring.results import Result
 from assessment.scoring.types import Bank, Level, Question
 from assessment.selectors.answers import (
+    carried_to_confirm,
     is_team_assessment,
     progress,
     respondent_answers,
@@ -194,6 +195,19 @@ def assessment_phase(
     )
 
 
+CARRIED_TEXT = {
+    "carried": "Carried over from {source}: check it still holds as this question is worded now.",
+    "split": (
+        "Carried over from {source}, which asked about several practices at once and is now "
+        "split: check the answer for this practice alone."
+    ),
+    "merged": (
+        "Carried over from {source}, now one question: the lowest of their answers was kept. "
+        "Check it."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QuestionBlock:
     """What the phase template needs for one question."""
@@ -202,6 +216,13 @@ class QuestionBlock:
     fields: dict[str, BoundField]
     answered: bool
     owner: str
+    carried: str = ""  # how the answer came from another bank version, until confirmed
+    carried_from: str = ""
+
+    @property
+    def carried_text(self) -> str:
+        text = CARRIED_TEXT.get(self.carried, "")
+        return text.format(source=self.carried_from) if text else ""
 
 
 def _sections(
@@ -219,6 +240,8 @@ def _sections(
                     fields=form.question_fields(q),
                     answered=q.code in answers and answers[q.code].answered,
                     owner=bank.role(q.owner).name,
+                    carried=answers[q.code].carried if q.code in answers else "",
+                    carried_from=answers[q.code].carried_from if q.code in answers else "",
                 )
                 for q in questions
                 if q.level == level.number
@@ -247,6 +270,7 @@ def assessment_review(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     # What will be scored: the lead's answers alone, or the settled answers of a team.
     scored = scored_answers(assessment)
     answered = progress(bank, scored.answers)
+    to_confirm = set(carried_to_confirm(assessment))
     return render(
         request,
         "assessment/review.html",
@@ -261,6 +285,11 @@ def assessment_review(request: AuthenticatedHttpRequest, assessment_id: int) -> 
                 (phase, [bank.question(code) for code in phase.missing])
                 for phase in answered.phases
                 if phase.missing
+            ],
+            "to_confirm": [
+                (bank.phase(question.phase), question)
+                for question in bank.questions
+                if question.code in to_confirm
             ],
         },
     )

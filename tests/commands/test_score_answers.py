@@ -47,13 +47,19 @@ def test_it_prints_the_result_as_json_with_the_documented_keys(tmp_path, mlops_b
     result = json.loads(run(str(path)))
     assert set(result) >= OUTPUT_KEYS
     assert result["bank"] == "mlops-maturity@1.0"
-    assert result["engine_version"] == "1.0.0"
+    assert result["engine_version"] == "2.0.0"
     assert result["overall"] == {
         "level": None,
         "label": "Not yet level 0",
         "evidenced_level": None,
         "evidenced_label": "Not yet level 0",
+        "uncapped_level": None,
+        "evidenced_uncapped_level": None,
+        "capped": False,
     }
+    assert result["index"] == 0.11  # (2 of 6 design level-0 practices in place + 0 + 0) / 3
+    assert result["gate"] == {"capped": False, "cap": None, "missing": []}  # 1.0 has no gate
+    assert result["not_applicable"] == [{"code": "OPS-2-02", "reason": "batch scoring only"}]
     design = result["phases"]["design"]
     assert set(design) >= {"level", "evidenced_level", "label", "percent", "cells"}
     assert design["cells"]["0"]["answered"] == 2
@@ -79,7 +85,7 @@ def test_it_accepts_json_and_prints_a_text_summary(tmp_path, mlops_bank):
     path = tmp_path / "answers.json"
     path.write_text(json.dumps({"bank": "mlops-maturity@1.0", "answers": {"DES-0-01": 1}}))
     text = run(str(path), "--format", "text")
-    assert text.startswith("Bank mlops-maturity@1.0, scoring engine 1.0.0, threshold 80 %\n")
+    assert text.startswith("Bank mlops-maturity@1.0, scoring engine 2.0.0, threshold 80 %\n")
     assert "Overall: Not yet level 0" in text
     assert "Design: Not yet level 0  [L0 17 % open" in text
 
@@ -121,7 +127,62 @@ def test_an_unknown_bank_is_refused(tmp_path, mlops_bank):
         call_command("score_answers", str(path), stdout=StringIO(), stderr=err)
     assert err.getvalue().strip() == (
         "bank: mlops-maturity@9.9 is neither loaded here nor bundled with this version of the "
-        "tool (known: mlops-maturity@1.0)"
+        "tool (known: mlops-maturity@1.0, mlops-maturity@2.0)"
+    )
+
+
+def test_a_1_0_file_is_scored_against_2_0_saying_what_was_carried_split_or_new(
+    tmp_path, mlops_bank
+):
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        "bank: mlops-maturity@1.0\n"
+        "answers:\n"
+        "  DES-0-01: {value: 1, evidence: 'https://wiki.example/kpis'}\n"
+        "  DES-0-03: 0.5\n"  # split in 2.0 into the data inventory and the leakage check
+        "  DES-1-05: 1\n"  # merged into DEV-1-01 with DEV-1-01 itself
+        "  DEV-1-01: 0.5\n"
+        "  DEV-1-05: {value: na, reason: 'no feature store'}\n"  # 2.0 allows no N/A here
+        "team: {data_scientist: present, ml_engineer: absent}\n",
+        encoding="utf-8",
+    )
+    out, err = StringIO(), StringIO()
+    call_command("score_answers", str(path), "--bank", "mlops-maturity@2.0", stdout=out, stderr=err)
+
+    result = json.loads(out.getvalue())
+    assert result["bank"] == "mlops-maturity@2.0"
+    assert result["input"]["answers"] == {
+        "DES-0-01": {"value": "1", "evidence": "https://wiki.example/kpis"},
+        "DES-0-03": {"value": "0.5"},
+        "DES-0-07": {"value": "0.5"},
+        "DEV-1-01": {"value": "0.5"},
+    }
+    carried = {a["code"]: (a["carry"], a["sources"]) for a in result["carried_from"]["answers"]}
+    assert result["carried_from"]["bank"] == "mlops-maturity@1.0"
+    assert carried["DES-0-01"] == ("carried", ["DES-0-01"])
+    assert carried["DES-0-03"] == ("split", ["DES-0-03"])
+    assert carried["DES-0-07"] == ("split", ["DES-0-03"])
+    assert carried["DEV-1-01"] == ("merged", ["DEV-1-01", "DES-1-05"])
+    assert carried["DEV-1-05"] == ("new", [])
+    lines = err.getvalue().splitlines()
+    assert lines[0] == "Answers for mlops-maturity@1.0 scored against mlops-maturity@2.0:"
+    assert lines[1] == "- 1 carried unchanged: DES-0-01 (from DES-0-01)"
+    assert lines[2].startswith("- 2 taken from a question that was split (confirm each): ")
+    assert lines[3].startswith("- 1 merged from several questions, the lowest answer kept")
+    assert lines[4].startswith("- 69 new, not answered yet: DES-0-02, DES-0-04,")
+
+
+def test_another_bank_than_a_version_of_the_files_is_refused(tmp_path, mlops_bank):
+    path = tmp_path / "answers.yaml"
+    path.write_text(EXAMPLE, encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "score_answers", str(path), "--bank", "other@2.0", stdout=StringIO(), stderr=err
+        )
+    assert err.getvalue().strip() == (
+        "--bank other@2.0: the file is for mlops-maturity@1.0; only another version of "
+        "mlops-maturity can take it"
     )
 
 

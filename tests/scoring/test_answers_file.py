@@ -363,10 +363,10 @@ def test_it_does_not_run_yaml_tags(tmp_path: Path) -> None:
 
 def test_a_file_larger_than_an_answers_file_can_be_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
-    path.write_text("bank: tiny@1.0\n# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+    path.write_text("bank: tiny@1.0\n# " + "x" * (2 * 1024 * 1024) + "\n", encoding="utf-8")
 
     assert read_problems(path) == [
-        f"{path}: {path.stat().st_size} bytes; an answers file is at most 1 MB"
+        f"{path}: {path.stat().st_size} bytes; an answers file is at most 2 MB"
     ]
 
 

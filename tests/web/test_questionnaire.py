@@ -58,7 +58,7 @@ def test_a_phase_page_shows_each_question_as_a_fieldset_with_guidance(alice_clie
     assert q.guidance.manual.split()[0] in body
     assert "Don&#x27;t know" in body or "Don't know" in body
     # N/A only where the bank allows it.
-    assert 'name="OPS-2-02-value" value="na"' in body
+    assert 'name="OPS-1-04-value" value="na"' in body
     assert 'name="OPS-1-01-value" value="na"' not in body
 
 
@@ -149,8 +149,8 @@ def test_only_changed_answers_are_written(alice_client, draft, alice):
 def test_submit_lists_missing_questions_with_links(alice_client, draft):
     response = alice_client.post(f"/assessments/{draft.pk}/submit/", follow=True)
     body = response.content.decode()
-    assert "54 question(s) still need an answer" in body
-    assert f'href="/assessments/{draft.pk}/phases/operations/#q-OPS-2-06"' in body
+    assert "73 question(s) still need an answer" in body
+    assert f'href="/assessments/{draft.pk}/phases/operations/#q-OPS-2-08"' in body
     draft.refresh_from_db()
     assert draft.status == "draft"
 
@@ -161,8 +161,8 @@ def test_submit_freezes_answers_and_stores_the_result(alice_client, draft):
     assert response["Location"] == f"/assessments/{draft.pk}/result/"
     draft.refresh_from_db()
     assert draft.status == "submitted"
-    assert draft.engine_version == "1.0.0"
-    assert draft.result["bank"] == "mlops-maturity@1.0"
+    assert draft.engine_version == "2.0.0"
+    assert draft.result["bank"] == "mlops-maturity@2.0"
     assert draft.result["overall"]["level"] == 2
     assert draft.result_version == 1
     # Frozen: a later post changes nothing.
@@ -181,7 +181,7 @@ def test_unknown_counts_as_answered_and_scores_zero(alice_client, draft):
     draft.refresh_from_db()
     assert draft.status == "submitted"
     assert draft.result["overall"]["level"] is None
-    assert len(draft.result["unknown"]) == 54
+    assert len(draft.result["unknown"]) == 73
 
 
 def test_the_result_page_shows_levels_grid_recommendations_and_roles(alice_client, draft):
@@ -189,10 +189,11 @@ def test_the_result_page_shows_levels_grid_recommendations_and_roles(alice_clien
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     page = alice_client.get(f"/assessments/{draft.pk}/result/")
     body = page.content.decode()
-    assert "Overall: Not yet level 0" in body
+    # Every practice done by hand: every level-0 practice is in place, so level 0 everywhere.
+    assert "Overall: Level 0 – Manual process" in body
     assert "50 %" in body  # every cell at half the points
     view = page.context["view"]
-    assert [p.level for p in view.phases] == [None, None, None]
+    assert [p.level for p in view.phases] == [0, 0, 0]
     assert len(page.context["top_recommendations"]) == 5
     assert view.recommendations[0].level == 0
     assert "Roles" in body
