@@ -10,7 +10,7 @@ from functools import cache
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR, BankFile, bank_files, read_bank_file
 
-MLOPS_BANK_FILE = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
+MLOPS_BANK_FILE = BUNDLED_BANKS_DIR / "mlops-maturity" / "2.0.yaml"
 
 
 @cache
@@ -20,5 +20,5 @@ def bundled_bank_files() -> tuple[BankFile, ...]:
 
 
 def mlops_bank_file() -> BankFile:
-    """The bundled MLOps maturity bank, version 1.0."""
+    """The bundled MLOps maturity bank's newest version, 2.0."""
     return next(f for f in bundled_bank_files() if f.path == MLOPS_BANK_FILE)

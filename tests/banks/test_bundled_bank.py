@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from assessment.banks.loader import BUNDLED_BANKS_DIR, load_bank_file
 from assessment.scoring.types import Bank
 
-BANK_PATH = BUNDLED_BANKS_DIR / "mlops-maturity" / "1.0.yaml"
+BANK_DIR = BUNDLED_BANKS_DIR / "mlops-maturity"
+VERSIONS = ("1.0", "2.0")
 
 # Every practice area the seeds and public frameworks name (issue 3), by its tag.
 REQUIRED_PRACTICE_AREAS = {
@@ -55,13 +57,23 @@ REQUIRED_ROLES = {
 }
 
 
+@pytest.fixture(scope="module", params=VERSIONS)
+def bank(request: pytest.FixtureRequest) -> Bank:
+    return load_bank_file(BANK_DIR / f"{request.param}.yaml")
+
+
 @pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank_file(BANK_PATH)
+def bank_2() -> Bank:
+    return load_bank_file(BANK_DIR / "2.0.yaml")
 
 
-def test_it_is_the_published_version(bank):
-    assert bank.key == "mlops-maturity@1.0"
+@pytest.fixture(scope="module")
+def bank_1() -> Bank:
+    return load_bank_file(BANK_DIR / "1.0.yaml")
+
+
+def test_it_is_a_published_version(bank):
+    assert bank.key in {f"mlops-maturity@{version}" for version in VERSIONS}
     assert [p.code for p in bank.phases] == ["design", "development", "operations"]
     assert [lv.name for lv in bank.levels] == [
         "Manual process",
@@ -94,11 +106,49 @@ def test_codes_follow_phase_and_level(bank):
 
 
 def test_every_cell_has_a_critical_practice_and_na_is_rare(bank):
+    # 2.0 asks every level-0 practice to be in place, so criticals there only order the advice.
+    most = 2 if bank.version == "1.0" else 4
     for phase in bank.phases:
         for level in bank.levels:
             cell = bank.questions_in(phase.code, level.number)
-            assert 1 <= sum(q.critical for q in cell) <= 2, (phase.code, level.number)
+            assert 1 <= sum(q.critical for q in cell) <= most, (phase.code, level.number)
     assert 0 < sum(q.allow_na for q in bank.questions) <= 8
+
+
+def test_2_0_names_each_practice_in_a_few_words(bank_2):
+    for q in bank_2.questions:
+        assert q.title and len(q.title.split()) <= 9 and not q.title.endswith("."), q.code
+
+
+def test_2_0_gate_covers_privacy_access_risk_supply_chain_and_monitoring(bank_2):
+    gate = {q.code: q for q in bank_2.questions if q.gate}
+    tags = {tag for q in gate.values() for tag in q.tags}
+    assert tags >= {"privacy-compliance", "security", "governance", "supply-chain", "drift-skew"}
+    assert all(q.gate.startswith("no ") and not q.allow_na for q in gate.values())
+    assert {q.level for q in gate.values()} == {0, 1, 2}
+
+
+def test_2_0_adds_a_business_sponsor_who_owns_practices(bank_2):
+    owned = Counter(q.owner for q in bank_2.questions)
+    assert owned["business_sponsor"] >= 2
+    business = owned["business_sponsor"] + owned["product_owner"] + owned["subject_matter_expert"]
+    assert business >= 8
+
+
+def test_2_0_carries_every_1_0_question_and_reuses_no_code(bank_1, bank_2):
+    old_codes = {q.code for q in bank_1.questions}
+    carried = {code for q in bank_2.questions for code in q.replaces}
+    assert carried == old_codes
+    for q in bank_2.questions:
+        # A code 1.0 had means the same practice: the question says it continues it.
+        if q.code in old_codes:
+            assert q.code in q.replaces, q.code
+
+
+def test_2_0_cites_practices_not_other_frameworks_levels(bank_2):
+    for q in bank_2.questions:
+        for reference in q.references:
+            assert not re.search(r"\blevel \d", reference, re.IGNORECASE), (q.code, reference)
 
 
 def test_every_question_says_what_to_do_next(bank):

@@ -69,9 +69,9 @@ def test_the_cover_and_metadata_name_the_team_the_bank_and_the_respondents() -> 
         "Fraud detection",
         "2026 Q4",
     )
-    assert (cover.bank_title, cover.bank_version) == ("MLOps maturity assessment", "1.0")
+    assert (cover.bank_title, cover.bank_version) == ("MLOps maturity assessment", "2.0")
     assert cover.respondents == "Dana Okafor (lead), Sam Lee"
-    assert cover.engine_version == "1.0.0"
+    assert cover.engine_version == "2.0.0"
 
 
 def test_the_summary_explains_a_missing_foundation() -> None:
@@ -114,14 +114,16 @@ def test_the_summary_lists_at_most_five_actions_in_the_engines_order() -> None:
 
 
 def test_the_summary_says_when_evidence_would_lower_the_level() -> None:
-    answers = tiny_answers(DEV_0_01=Answer(AnswerValue.AUTOMATED))  # no evidence
+    # DEV-1-01 is critical at level 1, where it must be automated: without evidence it counts
+    # as done by hand. (At level 0, by hand is enough: evidence cannot lower that level.)
+    answers = tiny_answers(DEV_1_01=Answer(AnswerValue.AUTOMATED))  # no evidence
 
     summary = build_report(TINY_BANK, score(TINY_BANK, AssessmentInput(answers)), COVER).summary
 
     assert summary.evidence_sentence.startswith(
-        "Counting only answers backed by evidence, the overall level would be not yet level 0, "
-        "as Development drops to not yet level 0: 1 practice answered as fully in place has no "
-        "evidence attached"
+        "Counting only answers backed by evidence, the overall level would be Level 0 \u2013 "
+        "Manual process, as Development drops to Level 0 \u2013 Manual process: 1 practice "
+        "answered as fully in place has no evidence attached"
     )
 
 
@@ -218,7 +220,7 @@ def test_the_method_lists_na_reasons_unknowns_evidence_and_low_confidence() -> N
     )
     assert (method.threshold, method.engine_version, method.bank_key) == (
         "80\u00a0%",
-        "1.0.0",
+        "2.0.0",
         "tiny@1.0",
     )
 

@@ -65,9 +65,9 @@ def answer_everything_via_services(user: User, assessment: Assessment, value: st
 
 
 def load_bank_with_renamed_question(
-    folder: Path, *, old: str = "DES-0-01", new: str = "DES-0-07"
+    folder: Path, *, old: str = "DES-0-01", new: str = "DES-0-10"
 ) -> QuestionBank:
-    """Publish mlops-maturity 1.1, identical to 1.0 but for one question renamed from `old` to
+    """Publish mlops-maturity 2.1, identical to 2.0 but for one question renamed from `old` to
     `new` (declaring `replaces: [old]`), and return it."""
     import copy
     import io
@@ -78,12 +78,12 @@ def load_bank_with_renamed_question(
     from tests.bundled import mlops_bank_file
 
     data = copy.deepcopy(mlops_bank_file().data)
-    data["version"] = "1.1"
+    data["version"] = "2.1"
     renamed = next(q for q in data["questions"] if q["code"] == old)
     renamed["code"] = new
     renamed["replaces"] = [old]
-    path = folder / "mlops-maturity" / "1.1.yaml"
+    path = folder / "mlops-maturity" / "2.1.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     call_command("load_question_bank", str(path), stdout=io.StringIO())
-    return QuestionBank.objects.get(slug="mlops-maturity", version="1.1")
+    return QuestionBank.objects.get(slug="mlops-maturity", version="2.1")

@@ -201,8 +201,10 @@ def test_the_next_assessment_starts_from_the_last_one(alice_client, submitted, m
             "question_code", "value"
         )
     )
-    assert len(copied) == 54
+    assert len(copied) == 73
     assert copied["DES-0-01"] == "1"
+    # Same bank version: copied as it was, nothing to confirm.
+    assert not Answer.objects.filter(respondent__assessment=following).exclude(carried="").exists()
     assert following.events.get().detail == "started from 2026 Q4"
 
 
@@ -219,7 +221,8 @@ def test_starting_fresh_copies_nothing(alice_client, submitted, mlops_bank):
 def test_answers_follow_renamed_questions_into_a_new_bank_version(
     alice, submitted, acme_team, tmp_path
 ):
-    """Bank 1.1 renames DES-0-01 to DES-0-07 (declaring `replaces`); its answer follows."""
+    """Bank 2.1 renames DES-0-01 to DES-0-10 (declaring `replaces`); its answer follows, marked
+    for confirmation since the bank version changed."""
     following = assessment_start(
         team=acme_team,
         bank=load_bank_with_renamed_question(tmp_path),
@@ -234,8 +237,10 @@ def test_answers_follow_renamed_questions_into_a_new_bank_version(
         )
     )
     assert "DES-0-01" not in copied
-    assert copied["DES-0-07"] == "1"
-    assert len(copied) == 54
+    assert copied["DES-0-10"] == "1"
+    assert len(copied) == 73
+    renamed = Answer.objects.get(respondent__assessment=following, question_code="DES-0-10")
+    assert (renamed.carried, renamed.carried_from) == ("carried", "DES-0-01 in version 2.0")
 
 
 @pytest.mark.parametrize(

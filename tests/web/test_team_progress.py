@@ -44,14 +44,15 @@ def test_the_team_page_draws_the_trend_of_every_submitted_assessment(alice_clien
     charts = response.context["charts"]
     assert [label for label, _, _ in charts["rows"]] == ["2026 Q3", "2026 Q4"]
     q4_row = charts["rows"][1]
-    assert q4_row[1] is None  # overall still not level 0: DEV-0-01 is critical
-    # Design: six answers at 1 and twelve at 0.5 over 18 questions = 66.67 %, level 0 reached.
-    assert q4_row[2][0] == (0, 66.67)
+    assert charts["rows"][0][1] == 0  # Q3: every level-0 practice in place, by hand
+    assert q4_row[1] is None  # Q4: not yet level 0 overall, DEV-0-01 is no longer in place
+    # Design: six answers at 1 and seventeen at 0.5 over 23 questions = 63.04 %, level 0.
+    assert q4_row[2][0] == (0, 63.04)
     svg = str(charts["levels"])
     assert svg.startswith("<svg")
     assert "<title" in svg
     assert "<style" not in svg
-    assert "2026 Q3: overall not yet level 0, Design not yet level 0" in svg
+    assert "2026 Q4: overall not yet level 0, Design level 0" in svg
 
 
 def test_comparing_two_quarters_lists_what_moved(alice_client, two_quarters):
@@ -60,14 +61,15 @@ def test_comparing_two_quarters_lists_what_moved(alice_client, two_quarters):
     assert response.status_code == 200
     comparison = response.context["comparison"]
     design = next(c for c in comparison.phases if c.phase == "design")
-    assert (design.before, design.after) == (None, 0)
+    assert (design.before, design.after) == (0, 0)
     assert [c.code for c in comparison.improved] == [f"DES-0-0{n}" for n in range(1, 7)]
     assert [c.code for c in comparison.regressed] == ["DEV-0-01"]
-    assert response.context["stayed"] == 54 - 7
+    assert response.context["stayed"] == 73 - 7
     cell = next(c for c in comparison.moved_cells if (c.phase, c.level) == ("design", 0))
-    assert (cell.before_percent, cell.after_percent, cell.after_met) == (50.0, 100.0, True)
+    # (6 x 1 + 0.5) / 7 = 92.86 %
+    assert (cell.before_percent, cell.after_percent, cell.after_met) == (50.0, 92.86, True)
     body = response.content.decode()
-    assert "6 improved · 1 regressed · 47 stayed the same" in body
+    assert "6 improved · 1 regressed · 66 stayed the same" in body
     assert "DEV-0-01</strong>: Done manually → Not in place" in body
 
 
@@ -96,7 +98,7 @@ def test_another_organisation_cannot_compare(client, two_quarters, bob, globex_t
 def test_comparing_across_bank_versions_follows_renamed_questions(
     alice_client, two_quarters, alice, tmp_path
 ):
-    """Bank 1.1 renames DES-0-01 to DES-0-07; Q1 2027 on it compares with Q4 on 1.0."""
+    """Bank 2.1 renames DES-0-01 to DES-0-10; Q1 2027 on it compares with Q4 on 2.0."""
     _, q4 = two_quarters
     q1 = assessment_start(
         team=q4.team,
@@ -109,13 +111,13 @@ def test_comparing_across_bank_versions_follows_renamed_questions(
     # The renamed question drops from "automated" to "done manually".
     alice_client.post(
         f"/assessments/{q1.pk}/phases/design/",
-        phase_post_data(q1, "design", {"DES-0-07": "0.5"}, seen={"DES-0-07-value": "1"}),
+        phase_post_data(q1, "design", {"DES-0-10": "0.5"}, seen={"DES-0-10-value": "1"}),
     )
     alice_client.post(f"/assessments/{q1.pk}/submit/")
     response = alice_client.get(f"/teams/{q4.team.pk}/compare/?before={q4.pk}&after={q1.pk}")
     comparison = response.context["comparison"]
     assert comparison.same_bank is False
-    assert [c.code for c in comparison.regressed] == ["DES-0-07"]
+    assert [c.code for c in comparison.regressed] == ["DES-0-10"]
     assert comparison.only_before == ()
     assert comparison.only_after == ()
-    assert response.context["stayed"] == 53
+    assert response.context["stayed"] == 72
