@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.scoring.results import Result, RoleAction
+from assessment.scoring.engine import level_label
+from assessment.scoring.results import RULE_ALL_IN_PLACE, Result, RoleAction
 from assessment.scoring.types import NOT_ANSWERED, Bank
 
 
@@ -21,6 +22,10 @@ class CellView:
     questions: int
     na: int
     critical_failures: tuple[str, ...]
+    all_in_place: bool = False  # engine 2's level 0: met when every practice is in place
+    in_place: int = 0  # applicable practices at least done by hand
+    missing: tuple[str, ...] = ()  # the practices not in place, in words (titles)
+    depends_on_na: bool = False  # met only because some practices are marked N/A
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class PhaseView:
     target: int
     target_given: bool
     cells: tuple[CellView, ...]
+    index: float | None = None  # engine 2's ladder index (0 to the number of levels)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,27 @@ class RecommendationView:
     answer: str
     text: str
     first_step: str
+    title: str = ""  # the practice in a few words
+    gate: str = ""  # what is missing, when it is a gate practice not in place
+
+
+@dataclass(frozen=True)
+class GateView:
+    """A gate practice that is not in place."""
+
+    code: str
+    title: str
+    missing: str  # "no threat model of the ML system"
+    caps_at: int | None  # the highest overall level it allows; None: below level 0
+    binding: bool  # holds the overall level down now
+
+
+@dataclass(frozen=True)
+class NotApplicableView:
+    code: str
+    title: str
+    phase_name: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +112,18 @@ class ResultView:
     recommendations: tuple[RecommendationView, ...]
     unknown: tuple[str, ...]
     levels: tuple[tuple[int, str], ...]  # (number, name), lowest first
+    # Engine 2 (None or empty for results scored before it: they read as they always did).
+    index: float | None = None
+    levels_count: int = 0
+    uncapped_label: str = ""
+    capped: bool = False
+    gate: tuple[GateView, ...] = ()
+    not_applicable: tuple[NotApplicableView, ...] = ()
+    weak_evidence: tuple[str, ...] = ()
+
+    @property
+    def binding_gate(self) -> tuple[GateView, ...]:
+        return tuple(g for g in self.gate if g.binding)
 
     @property
     def roles_needing_action(self) -> tuple[RoleView, ...]:
@@ -93,6 +132,8 @@ class ResultView:
 
 def result_view(bank: Bank, result: Result) -> ResultView:
     answers = dict(result.answers)
+    # Results scored by engine 1 read exactly as they did: no index, no N/A summary.
+    modern = result.model >= 2
 
     def answer_words(code: str) -> str:
         answer = answers.get(code)
@@ -121,9 +162,14 @@ def result_view(bank: Bank, result: Result) -> ResultView:
                     questions=cell.questions,
                     na=cell.na,
                     critical_failures=cell.critical_failures,
+                    all_in_place=cell.rule == RULE_ALL_IN_PLACE,
+                    in_place=cell.in_place,
+                    missing=tuple(bank.question(code).name for code in cell.not_in_place),
+                    depends_on_na=cell.depends_on_na,
                 )
                 for cell in phase.cells
             ),
+            index=phase.index if modern else None,
         )
         for phase in result.phases
     )
@@ -161,8 +207,30 @@ def result_view(bank: Bank, result: Result) -> ResultView:
             answer=rec.answer.label_at(rec.level) if rec.answered else NOT_ANSWERED,
             text=rec.text,
             first_step=rec.first_step,
+            title=bank.question(rec.code).title,
+            gate=rec.gate,
         )
         for rec in result.recommendations
+    )
+    binding = {g.code for g in result.binding_gate}
+    gate = tuple(
+        GateView(
+            code=missing.code,
+            title=bank.question(missing.code).name,
+            missing=missing.missing,
+            caps_at=missing.caps_at,
+            binding=missing.code in binding,
+        )
+        for missing in result.gate
+    )
+    not_applicable = tuple(
+        NotApplicableView(
+            code=code,
+            title=bank.question(code).name,
+            phase_name=bank.phase(bank.question(code).phase).name,
+            reason=reason,
+        )
+        for code, reason in result.not_applicable
     )
     return ResultView(
         bank_key=result.bank_key,
@@ -176,4 +244,11 @@ def result_view(bank: Bank, result: Result) -> ResultView:
         recommendations=recommendations,
         unknown=result.unknown,
         levels=tuple((lv.number, lv.name) for lv in bank.levels),
+        index=result.index if modern else None,
+        levels_count=len(bank.levels),
+        uncapped_label=level_label(bank, result.overall.uncapped_level),
+        capped=result.overall.capped,
+        gate=gate,
+        not_applicable=not_applicable if modern else (),
+        weak_evidence=result.weak_evidence,
     )

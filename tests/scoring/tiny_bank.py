@@ -110,6 +110,7 @@ def _question(
         phase=_PHASE_BY_PREFIX[prefix],
         level=int(level),
         statement=f"Practice {code} is in place.",
+        title=f"Practice {code}",
         guidance=Guidance(
             not_in_place=f"{code} is not done.",
             manual=f"{code} is done by hand, documented and repeatable.",

@@ -13,7 +13,13 @@ from assessment.reports.prose import (
     plural,
     share_text,
 )
-from assessment.reports.result_view import PhaseView, RecommendationView, ResultView
+from assessment.reports.result_view import (
+    CellView,
+    NotApplicableView,
+    PhaseView,
+    RecommendationView,
+    ResultView,
+)
 from assessment.scoring.engine import GAP_FOR_ACTION
 from assessment.scoring.results import Result, RoleAction
 from assessment.scoring.types import Bank, Presence
@@ -38,6 +44,10 @@ class Summary:
     actions: tuple[RecommendationView, ...]
     more_actions: int  # recommendations beyond those listed
     role_sentences: tuple[str, ...]
+    # Engine 2: the index and the gate in words, and every N/A with its reason.
+    index_sentence: str = ""
+    gate_sentence: str = ""
+    not_applicable: tuple[NotApplicableView, ...] = ()
 
 
 def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summary:
@@ -101,6 +111,14 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
         evidence = "The levels hold when only answers backed by evidence count."
 
     actions = view.recommendations[:TOP_ACTIONS]
+    if view.capped:
+        # The gate, not a phase, sets the headline: say so before anything else.
+        sentence = (
+            f"The phases reach {in_sentence(view.uncapped_label)}, but the overall level is held "
+            f"at {in_sentence(view.overall_label)} by the security and governance gate: "
+            f"{join_names([g.missing for g in view.binding_gate])}. These practices are not "
+            "traded against automation elsewhere."
+        )
     return Summary(
         overall_label=view.overall_label,
         overall_meaning=meaning,
@@ -110,7 +128,36 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
         actions=actions,
         more_actions=len(view.recommendations) - len(actions),
         role_sentences=_role_summary(view),
+        index_sentence=_index_sentence(view),
+        gate_sentence=_gate_sentence(view),
+        not_applicable=view.not_applicable,
     )
+
+
+def _index_sentence(view: ResultView) -> str:
+    if view.index is None:
+        return ""
+    phases = join_names([f"{p.name} {p.index:.1f}" for p in view.phases if p.index is not None])
+    return (
+        f"Maturity index {view.index:.1f} of {view.levels_count} ({phases}): how far up the "
+        "levels each phase stands, counting the share of each level's practices in place but "
+        "never more on a level than on the one below it. It moves before the level does."
+    )
+
+
+def _gate_sentence(view: ResultView) -> str:
+    waiting = [g for g in view.gate if not g.binding]
+    if not waiting or view.capped:
+        return ""
+    caps = join_names(
+        [
+            f"{g.missing} (the overall level cannot pass level {g.caps_at})"
+            if g.caps_at is not None
+            else f"{g.missing} (not even level 0 can be claimed)"
+            for g in waiting
+        ]
+    )
+    return f"Still missing from the security and governance gate: {caps}."
 
 
 def automated_without_evidence(result: Result) -> tuple[str, ...]:
@@ -132,6 +179,8 @@ def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary
     cell = next(c for c in phase.cells if c.level == next_level)
     if cell.percent is None:
         blocker = f"Level {next_level} has no applicable question"
+    elif cell.all_in_place:
+        return PhaseSummary(phase.name, phase.label, _foundation_sentence(cell))
     else:
         blocker = (
             f"Level {next_level} has {percent_text(cell.percent)} of its points "
@@ -147,7 +196,28 @@ def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary
         blocker += f" Low confidence: {cell.na} of its {cell.questions} questions do not apply."
     reached = phase.level is not None and phase.level >= phase.target
     goal = f" Target {target} reached." if reached else f" Target: {target}."
-    return PhaseSummary(phase.name, phase.label, blocker + goal)
+    return PhaseSummary(phase.name, phase.label, blocker + goal + _resting_on_na(phase))
+
+
+def _foundation_sentence(cell: CellView) -> str:
+    count = len(cell.missing)
+    return (
+        f"Level {cell.level} needs every one of its practices in place, by hand or automated: "
+        f"{cell.in_place} of {cell.applicable} are. Not yet in place: {'; '.join(cell.missing)}."
+        if count
+        else f"Level {cell.level} needs every one of its practices in place."
+    )
+
+
+def _resting_on_na(phase: PhaseView) -> str:
+    resting = [c.level for c in phase.cells if c.met and c.depends_on_na]
+    if not resting:
+        return ""
+    levels = join_names([str(level) for level in resting])
+    return (
+        f" Level{'s' if len(resting) > 1 else ''} {levels} {'are' if len(resting) > 1 else 'is'}"
+        " met only because some practices are marked not applicable: check the reasons below."
+    )
 
 
 def _role_summary(view: ResultView) -> tuple[str, ...]:
