@@ -19,6 +19,7 @@ from assessment.models import (
     Assessment,
     QuestionBank,
 )
+from assessment.scoring.evidence import is_placeholder, placeholder_message
 from assessment.scoring.types import GUIDED_VALUES, AnswerValue, Bank, Presence, Question
 from assessment.selectors.banks import question_banks_among
 from assessment.services.answers import AnswerData
@@ -196,7 +197,10 @@ class PhaseAnswersForm(forms.Form):
                 max_length=EVIDENCE_MAX_LENGTH,
                 required=False,
                 label="Evidence",
-                help_text="A link or a short description of where this can be seen (optional).",
+                help_text=(
+                    "A link, or the name of what someone could open to see it, e.g. "
+                    "\u201cMLflow experiment churn-v3\u201d (optional)."
+                ),
                 show_hidden_initial=True,
             )
             self.fields[f"{q.code}-note"] = forms.CharField(
@@ -228,6 +232,10 @@ class PhaseAnswersForm(forms.Form):
                 and not (cleaned.get(f"{q.code}-reason") or "").strip()
             ):
                 self.add_error(f"{q.code}-reason", NA_NEEDS_REASON)
+            # Only evidence typed now: an old "yes" saved before the rule must not block a save.
+            evidence = f"{q.code}-evidence"
+            if evidence in self.changed_data and is_placeholder(cleaned.get(evidence) or ""):
+                self.add_error(evidence, placeholder_message(cleaned[evidence]))
         return cleaned
 
     def changes(self) -> dict[str, AnswerData]:

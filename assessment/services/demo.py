@@ -24,10 +24,11 @@ from core.models import Organization, Role, Team
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-maturity-2026"  # noqa: S105  (printed by `make run`; development only)
-DEMO_BANK = ("mlops-maturity", "1.0")
+DEMO_BANK = ("mlops-maturity", "2.0")
 
 # A plausible team: solid foundations, some pipeline automation, little CI/CD.
 DEMO_COMPOSITION = {
+    "business_sponsor": "present",
     "subject_matter_expert": "shared",
     "product_owner": "present",
     "data_analyst": "present",
