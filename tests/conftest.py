@@ -80,8 +80,9 @@ def password() -> str:
 
 @pytest.fixture
 def mlops_bank(db: None) -> QuestionBank:
-    """The bundled bank's newest version (2.0), published through the service that `load_question_bank` (and so `make run`)
-    uses. The files are parsed once per session; the command itself is tested on its own."""
+    """The bundled bank's newest version (2.0), published through the service that
+    `load_question_bank` (and so `make run`) uses. The files are parsed once per session; the
+    command itself is tested on its own."""
     from assessment.models import QuestionBank
     from assessment.services.banks import question_banks_load
     from tests.bundled import bundled_bank_files

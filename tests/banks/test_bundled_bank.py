@@ -117,7 +117,9 @@ def test_every_cell_has_a_critical_practice_and_na_is_rare(bank):
 
 def test_2_0_names_each_practice_in_a_few_words(bank_2):
     for q in bank_2.questions:
-        assert q.title and len(q.title.split()) <= 9 and not q.title.endswith("."), q.code
+        assert q.title, q.code
+        assert len(q.title.split()) <= 9, q.code
+        assert not q.title.endswith("."), q.code
 
 
 def test_2_0_gate_covers_privacy_access_risk_supply_chain_and_monitoring(bank_2):
