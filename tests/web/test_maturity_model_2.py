@@ -65,7 +65,11 @@ def test_the_report_says_the_same_in_its_summary(alice_client, platform):
     summary = body[body.index('id="summary"') : body.index('id="summary-roles"')]
 
     assert "Maturity index 2.8 of 3" in summary
-    assert "Capped by the security and governance gate" in summary
+    assert "Held down by the security and governance gate" in summary
+    assert (
+        "Held at this level by the security and governance gate; the phases themselves reach Level 2"
+        in summary
+    )
     assert (
         "The phases reach Level 2 \u2013 CI/CD pipeline automation, but the overall level is "
         "held at Level 0 \u2013 Manual process by the security and governance gate: no security "

@@ -112,7 +112,12 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
 
     actions = view.recommendations[:TOP_ACTIONS]
     if view.capped:
-        # The gate, not a phase, sets the headline: say so before anything else.
+        # The gate, not a phase, sets the headline: the level's own description would then
+        # describe a team this is not (a platform team is not "carrying out every step by hand").
+        meaning = (
+            f"Held at this level by the security and governance gate; the phases themselves "
+            f"reach {in_sentence(view.uncapped_label)}."
+        )
         sentence = (
             f"The phases reach {in_sentence(view.uncapped_label)}, but the overall level is held "
             f"at {in_sentence(view.overall_label)} by the security and governance gate: "
@@ -174,7 +179,7 @@ def automated_without_evidence(result: Result) -> tuple[str, ...]:
 def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary:
     target = f"level {phase.target}" + ("" if phase.target_given else " (the next level)")
     if phase.level is not None and phase.level >= top:
-        return PhaseSummary(phase.name, phase.label, "Top level reached.")
+        return PhaseSummary(phase.name, phase.label, "Top level reached." + _resting_on_na(phase))
     next_level = 0 if phase.level is None else phase.level + 1
     cell = next(c for c in phase.cells if c.level == next_level)
     if cell.percent is None:
