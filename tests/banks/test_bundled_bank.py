@@ -171,5 +171,5 @@ def test_make_run_loads_it_idempotently():
         call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=out)
         assert out.getvalue() == (
             f"mlops-maturity@1.0: {expected} (54 questions)\n"
-            f"mlops-maturity@2.0: {expected} (73 questions)\n"
+            f"mlops-maturity@2.0: {expected} (74 questions)\n"
         )

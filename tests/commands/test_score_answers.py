@@ -169,7 +169,7 @@ def test_a_1_0_file_is_scored_against_2_0_saying_what_was_carried_split_or_new(
     assert lines[1] == "- 1 carried unchanged: DES-0-01 (from DES-0-01)"
     assert lines[2].startswith("- 2 taken from a question that was split (confirm each): ")
     assert lines[3].startswith("- 1 merged from several questions, the lowest answer kept")
-    assert lines[4].startswith("- 69 new, not answered yet: DES-0-02, DES-0-04,")
+    assert lines[4].startswith("- 70 new, not answered yet: DES-0-02, DES-0-04,")
 
 
 def test_another_bank_than_a_version_of_the_files_is_refused(tmp_path, mlops_bank):

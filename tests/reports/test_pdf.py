@@ -104,7 +104,7 @@ def test_every_question_appears_in_the_appendix_with_its_answer(
     appendix = text[text.rindex("Appendix: every question and answer") :]
 
     rows = [row for phase in report.appendix for level in phase.levels for row in level.rows]
-    assert len(rows) == 73  # every question of bank 2.0
+    assert len(rows) == 74  # every question of bank 2.0
     for row in rows:
         assert re.search(rf"{row.code}( · critical)? · {re.escape(row.answer)}", appendix), row.code
     reasons = [row for row in rows if row.reason]

@@ -108,7 +108,7 @@ def test_the_page_shows_every_section_with_inline_charts(alice_client, q4):
         assert f"{phase.name}: {phase.label}" in body
     assert f'href="/assessments/{q4.pk}/report.pdf"' in body
     codes = re.findall(r'<p class="answer-head">([A-Z]{3}-\d-\d\d)', body)
-    assert len(codes) == len(q4.bank.bank().questions) == 73
+    assert len(codes) == len(q4.bank.bank().questions) == 74
 
 
 def test_the_page_works_under_the_content_security_policy(alice_client, q4):

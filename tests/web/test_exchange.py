@@ -42,7 +42,7 @@ def test_the_csv_has_one_row_per_question(alice_client, submitted):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == ('attachment; filename="fraud-detection-2026-q4.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == len(submitted.bank.bank().questions) == 73
+    assert len(rows) == len(submitted.bank.bank().questions) == 74
     assert list(rows[0]) == [
         "code",
         "phase",
@@ -201,7 +201,7 @@ def test_the_next_assessment_starts_from_the_last_one(alice_client, submitted, m
             "question_code", "value"
         )
     )
-    assert len(copied) == 73
+    assert len(copied) == 74
     assert copied["DES-0-01"] == "1"
     # Same bank version: copied as it was, nothing to confirm.
     assert not Answer.objects.filter(respondent__assessment=following).exclude(carried="").exists()
@@ -238,7 +238,7 @@ def test_answers_follow_renamed_questions_into_a_new_bank_version(
     )
     assert "DES-0-01" not in copied
     assert copied["DES-0-10"] == "1"
-    assert len(copied) == 73
+    assert len(copied) == 74
     renamed = Answer.objects.get(respondent__assessment=following, question_code="DES-0-10")
     assert (renamed.carried, renamed.carried_from) == ("carried", "DES-0-01 in version 2.0")
 

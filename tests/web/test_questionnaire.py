@@ -149,7 +149,7 @@ def test_only_changed_answers_are_written(alice_client, draft, alice):
 def test_submit_lists_missing_questions_with_links(alice_client, draft):
     response = alice_client.post(f"/assessments/{draft.pk}/submit/", follow=True)
     body = response.content.decode()
-    assert "73 question(s) still need an answer" in body
+    assert "74 question(s) still need an answer" in body
     assert f'href="/assessments/{draft.pk}/phases/operations/#q-OPS-2-08"' in body
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -181,7 +181,7 @@ def test_unknown_counts_as_answered_and_scores_zero(alice_client, draft):
     draft.refresh_from_db()
     assert draft.status == "submitted"
     assert draft.result["overall"]["level"] is None
-    assert len(draft.result["unknown"]) == 73
+    assert len(draft.result["unknown"]) == 74
 
 
 def test_the_result_page_shows_levels_grid_recommendations_and_roles(alice_client, draft):

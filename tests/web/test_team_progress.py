@@ -64,12 +64,12 @@ def test_comparing_two_quarters_lists_what_moved(alice_client, two_quarters):
     assert (design.before, design.after) == (0, 0)
     assert [c.code for c in comparison.improved] == [f"DES-0-0{n}" for n in range(1, 7)]
     assert [c.code for c in comparison.regressed] == ["DEV-0-01"]
-    assert response.context["stayed"] == 73 - 7
+    assert response.context["stayed"] == 74 - 7
     cell = next(c for c in comparison.moved_cells if (c.phase, c.level) == ("design", 0))
     # (6 x 1 + 0.5) / 7 = 92.86 %
     assert (cell.before_percent, cell.after_percent, cell.after_met) == (50.0, 92.86, True)
     body = response.content.decode()
-    assert "6 improved · 1 regressed · 66 stayed the same" in body
+    assert "6 improved · 1 regressed · 67 stayed the same" in body
     assert "DEV-0-01</strong>: Done manually → Not in place" in body
 
 
@@ -120,4 +120,4 @@ def test_comparing_across_bank_versions_follows_renamed_questions(
     assert [c.code for c in comparison.regressed] == ["DES-0-10"]
     assert comparison.only_before == ()
     assert comparison.only_after == ()
-    assert response.context["stayed"] == 72
+    assert response.context["stayed"] == 73
