@@ -67,8 +67,8 @@ def test_the_report_says_the_same_in_its_summary(alice_client, platform):
     assert "Maturity index 2.8 of 3" in summary
     assert "Held down by the security and governance gate" in summary
     assert (
-        "Held at this level by the security and governance gate; the phases themselves reach Level 2"
-        in summary
+        "Held at this level by the security and governance gate; the phases themselves "
+        "reach Level 2" in summary
     )
     assert (
         "The phases reach Level 2 \u2013 CI/CD pipeline automation, but the overall level is "
