@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from assessment.scoring.types import (
+    EFFORTS,
+    GRADES,
     Bank,
+    Effort,
+    Grade,
     Guidance,
     Level,
     Phase,
@@ -48,6 +52,11 @@ QUESTION_KEYS = (
     "critical",
     "allow_na",
     "gate",
+    "risk",
+    "risk_note",
+    "impact",
+    "effort",
+    "depends_on",
     "recommendation",
     "tags",
     "references",
@@ -97,6 +106,11 @@ OWNER_ALSO_CONTRIBUTOR = "the owner {value!r} cannot also be a contributor"
 UNKNOWN_AREA = "unknown practice area {value!r} (declared: {declared})"
 CRITICAL_AND_NA = "a critical practice cannot be marked not applicable (allow_na)"
 GATE_AND_NA = "a gate practice cannot be marked not applicable (allow_na)"
+BAD_GRADE = "{value!r} is not one of high, medium, low"
+BAD_EFFORT = "{value!r} is not one of S, M, L"
+UNKNOWN_DEPENDENCY = "depends on {value!r}, which is not a question of this bank"
+DEPENDS_ON_ITSELF = "a question cannot depend on itself"
+DEPENDENCY_CYCLE = "dependencies go round in a circle: {cycle}"
 GATE_PHRASE = 'must say what is missing, starting with "no" (e.g. "no threat model")'
 CELL_TOO_SMALL = (
     "phase {phase} at level {level} has {count} question(s); every cell needs at least {minimum}"
@@ -418,6 +432,15 @@ def _question(
         problems.add(f"{where}.gate", GATE_PHRASE)
     if gate and allow_na:
         problems.add(where, GATE_AND_NA)
+    risk = _choice(item, "risk", GRADES, BAD_GRADE, where, problems)
+    impact = _choice(item, "impact", GRADES, BAD_GRADE, where, problems)
+    effort = _choice(item, "effort", EFFORTS, BAD_EFFORT, where, problems)
+    risk_note = (
+        _text(item, "risk_note", f"{where}.risk_note", problems) if "risk_note" in item else ""
+    )
+    depends_on = _string_list(item, "depends_on", where, problems)
+    if code in depends_on:
+        problems.add(f"{where}.depends_on", DEPENDS_ON_ITSELF)
 
     if len(problems.items) > before or guidance is None or recommendation is None:
         return None
@@ -437,7 +460,29 @@ def _question(
         replaces=tuple(replaces),
         title=title,
         gate=gate,
+        risk=cast(Grade, risk or "medium"),
+        risk_note=risk_note,
+        impact=cast(Grade, impact or "medium"),
+        effort=cast(Effort, effort or "M"),
+        depends_on=tuple(depends_on),
     )
+
+
+def _choice(
+    item: Mapping[str, Any],
+    key: str,
+    allowed: tuple[str, ...],
+    message: str,
+    where: str,
+    problems: _Problems,
+) -> str:
+    if key not in item:
+        return ""
+    value = item[key]
+    if value not in allowed:
+        problems.add(f"{where}.{key}", message.format(value=value))
+        return ""
+    return str(value)
 
 
 def _sub_record(
@@ -513,3 +558,40 @@ def _check_coverage(
     for index, role in enumerate(roles):
         if role.code not in used_roles:
             problems.add(f"roles[{index}] ({role.code})", ROLE_UNUSED)
+    _check_dependencies(questions, problems)
+
+
+def _check_dependencies(questions: list[Question], problems: _Problems) -> None:
+    """Every `depends_on` names a question of the bank, and no chain of them goes round."""
+    codes = {q.code for q in questions}
+    needs = {q.code: [d for d in q.depends_on if d in codes] for q in questions}
+    for index, question in enumerate(questions):
+        for missing in (d for d in question.depends_on if d not in codes):
+            problems.add(
+                f"questions[{index}] ({question.code}).depends_on",
+                UNKNOWN_DEPENDENCY.format(value=missing),
+            )
+    # Depth-first search; each cycle is reported once, from its first question in bank order.
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+
+    def visit(code: str, path: list[str]) -> None:
+        state[code] = 1
+        path.append(code)
+        for dependency in needs[code]:
+            if state.get(dependency) == 1:
+                cycle = path[path.index(dependency) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    problems.add(
+                        "questions",
+                        DEPENDENCY_CYCLE.format(cycle=" -> ".join([*cycle, dependency])),
+                    )
+            elif dependency not in state:
+                visit(dependency, path)
+        path.pop()
+        state[code] = 2
+
+    for question in questions:
+        if question.code not in state:
+            visit(question.code, [])

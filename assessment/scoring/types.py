@@ -8,6 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Literal
+
+Grade = Literal["high", "medium", "low"]
+Effort = Literal["S", "M", "L"]
+GRADES: tuple[Grade, ...] = ("high", "medium", "low")
+EFFORTS: tuple[Effort, ...] = ("S", "M", "L")
 
 
 class AnswerValue(StrEnum):
@@ -179,6 +185,12 @@ class Question:
     replaces: tuple[str, ...] = ()  # codes in earlier versions this question continues
     title: str = ""  # a short name of the practice, for prose where a statement is too long
     gate: str = ""  # what is missing when absent ("no threat model"); empty: not a gate practice
+    # For advice (docs/question-bank.md, "Advice fields"); banks without them get the middle.
+    risk: Grade = "medium"  # the harm if the practice is missing
+    risk_note: str = ""  # that harm in one plain sentence
+    impact: Grade = "medium"  # what putting it in place improves
+    effort: Effort = "M"  # S: days, M: weeks, L: a quarter or a platform
+    depends_on: tuple[str, ...] = ()  # practices that must be in place first
 
     @property
     def name(self) -> str:

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from assessment.banks.loader import BUNDLED_BANKS_DIR, load_bank_file
+from assessment.banks.loader import BUNDLED_BANKS_DIR, load_bank_file, read_bank_file
 from assessment.scoring.types import Bank
 
 BANK_DIR = BUNDLED_BANKS_DIR / "mlops-maturity"
@@ -173,3 +173,15 @@ def test_make_run_loads_it_idempotently():
             f"mlops-maturity@1.0: {expected} (54 questions)\n"
             f"mlops-maturity@2.0: {expected} (74 questions)\n"
         )
+
+
+def test_2_0_judges_every_practice_for_advice():
+    data = read_bank_file(BANK_DIR / "2.0.yaml").data
+    for question in data["questions"]:
+        # Stated, not defaulted: the ranking and the plan rest on them.
+        assert {"risk", "risk_note", "impact", "effort", "depends_on"} <= set(question), question
+    bank = load_bank_file(BANK_DIR / "2.0.yaml")
+    assert all(q.risk == "high" for q in bank.questions if q.gate)
+    assert Counter(q.risk for q in bank.questions)["high"] <= len(bank.questions) // 2
+    # The dependency the advice issue names: automated deployment needs the registry first.
+    assert "DEV-2-03" in bank.question("OPS-1-06").depends_on

@@ -50,7 +50,8 @@ def test_it_names_an_unknown_key_so_typos_are_caught():
         "bank.yaml: questions[2] (DES-0-03).recommendation: missing",
         "bank.yaml: questions[2] (DES-0-03).recomendation: unknown key (check the spelling; "
         "allowed: code, title, phase, level, statement, guidance, owner, contributors, "
-        "critical, allow_na, gate, recommendation, tags, references, replaces)",
+        "critical, allow_na, gate, risk, risk_note, impact, effort, depends_on, recommendation, "
+        "tags, references, replaces)",
     ]
 
 
@@ -215,4 +216,52 @@ def test_a_gate_names_what_is_missing_and_never_allows_na():
         '(e.g. "no threat model")',
         "bank.yaml: questions[0] (DES-0-01): a gate practice cannot be marked not applicable "
         "(allow_na)",
+    ]
+
+
+def test_advice_fields_are_read_and_checked():
+    data = valid_bank_data()
+    first, second = data["questions"][0], data["questions"][1]
+    first.update(
+        risk="high",
+        risk_note="Nobody can say what the model is for.",
+        impact="low",
+        effort="S",
+        depends_on=[second["code"]],
+    )
+    question = parse_bank(data).question(first["code"])
+    assert (question.risk, question.impact, question.effort, question.depends_on) == (
+        "high",
+        "low",
+        "S",
+        (second["code"],),
+    )
+    assert question.risk_note == "Nobody can say what the model is for."
+    # Without them, the middle of each scale.
+    other = parse_bank(data).question(second["code"])
+    assert (other.risk, other.impact, other.effort, other.depends_on) == (
+        "medium",
+        "medium",
+        "M",
+        (),
+    )
+
+    first.update(risk="severe", effort="XL", depends_on=[first["code"], "DES-9-99"])
+    assert problems_of(data) == [
+        f"bank.yaml: questions[0] ({first['code']}).risk: 'severe' is not one of high, medium, low",
+        f"bank.yaml: questions[0] ({first['code']}).effort: 'XL' is not one of S, M, L",
+        f"bank.yaml: questions[0] ({first['code']}).depends_on: a question cannot depend on itself",
+    ]
+
+
+def test_dependencies_name_known_questions_and_never_go_round():
+    data = valid_bank_data()
+    a, b, c = (q["code"] for q in data["questions"][:3])
+    data["questions"][0]["depends_on"] = [b, "DES-9-99"]
+    data["questions"][1]["depends_on"] = [c]
+    data["questions"][2]["depends_on"] = [a]
+    assert problems_of(data) == [
+        f"bank.yaml: questions[0] ({a}).depends_on: depends on 'DES-9-99', which is not a "
+        "question of this bank",
+        f"bank.yaml: questions: dependencies go round in a circle: {a} -> {b} -> {c} -> {a}",
     ]
