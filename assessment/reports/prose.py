@@ -59,3 +59,12 @@ def in_sentence(label: str) -> str:
 def first_sentence(text: str) -> str:
     match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
     return " ".join((match.group(1) if match else text).split())
+
+
+def in_prose(name: str) -> str:
+    """A role or practice name inside a sentence: "Data scientist" becomes "data scientist",
+    but "ML engineer" and "DevOps / IT operations engineer" keep their capitals."""
+    first, _, rest = name.partition(" ")
+    if len(first) > 1 and first[1:] == first[1:].lower() and first[0].isupper():
+        return first[0].lower() + first[1:] + (f" {rest}" if rest else "")
+    return name

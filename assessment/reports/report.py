@@ -89,7 +89,7 @@ def build_report(
     history: tuple[TrendPoint, ...] = (),
 ) -> ReportContext:
     """The whole report for `result` (scored against `bank`), ready for a template."""
-    view = result_view(bank, result)
+    view = result_view(bank, result, dict(cover.people))
     without_evidence = automated_without_evidence(result)
     progress = build_progress(bank, previous, result) if previous is not None else None
     sections = [Section(*SUMMARY), Section(*GRID), Section(*CHARTS)]
@@ -113,7 +113,7 @@ def build_report(
         header=" · ".join(part for part in (cover.team, cover.label, date_text) if part),
         cover=build_cover(bank, result, cover, date_text),
         view=view,
-        summary=build_summary(bank, view, len(without_evidence)),
+        summary=build_summary(bank, view, len(without_evidence), result, progress),
         charts=build_charts(view),
         roles=build_roles(bank, result, view),
         roadmap=build_roadmap(view, bank),

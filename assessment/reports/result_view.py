@@ -3,10 +3,13 @@ and the PDF read the same view, so they can never disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from assessment.reports.prose import NBSP, in_prose, join_names
+from assessment.scoring.advice import QUARTER_DAYS
 from assessment.scoring.engine import level_label
-from assessment.scoring.results import RULE_ALL_IN_PLACE, Result, RoleAction
+from assessment.scoring.results import RULE_ALL_IN_PLACE, Result, RoleAction, RoleResult
 from assessment.scoring.types import NOT_ANSWERED, Bank
 
 
@@ -48,6 +51,7 @@ class PracticeView:
     code: str
     statement: str
     answer: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class RoleView:
     action: str
     action_label: str
     open_practices: tuple[PracticeView, ...]
+    reason: str = ""  # the verdict in one sentence (engine 2); "" for engine-1 results
+    first_month: tuple[str, ...] = ()  # titles of its first-month actions
+    assign_to: str = ""  # the role's name (and person) to give it to, for "assign"
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,33 @@ class RecommendationView:
     first_step: str
     title: str = ""  # the practice in a few words
     gate: str = ""  # what is missing, when it is a gate practice not in place
+    period: int | None = None  # 30, 60, 90; None: later (or engine 1)
+    blocking: bool = False
+    needed_for: tuple[str, ...] = ()  # titles of the actions that need it first
+    risk: str = "medium"
+    risk_note: str = ""
+    impact: str = "medium"
+    effort: str = "M"
+    person: str = ""  # who holds the owner role, where the assessment names them
+
+    @property
+    def name(self) -> str:
+        return self.title or self.code
+
+    @property
+    def effort_words(self) -> str:
+        return EFFORT_WORDS.get(self.effort, "")
+
+
+EFFORT_WORDS = {"S": "days", "M": "weeks", "L": "a quarter"}
+PERIOD_TITLES = {30: "First 30 days", 60: "Days 31 to 60", 90: "Days 61 to 90", None: "Later"}
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    days: int | None
+    title: str
+    items: tuple[RecommendationView, ...]
 
 
 @dataclass(frozen=True)
@@ -120,6 +154,11 @@ class ResultView:
     gate: tuple[GateView, ...] = ()
     not_applicable: tuple[NotApplicableView, ...] = ()
     weak_evidence: tuple[str, ...] = ()
+    plan: tuple[PlanPeriod, ...] = ()  # engine 2: the recommendations by period, in order
+
+    @property
+    def first_month(self) -> tuple[RecommendationView, ...]:
+        return self.plan[0].items if self.plan and self.plan[0].days == 30 else ()
 
     @property
     def binding_gate(self) -> tuple[GateView, ...]:
@@ -130,7 +169,9 @@ class ResultView:
         return tuple(role for role in self.roles if role.action != RoleAction.OK)
 
 
-def result_view(bank: Bank, result: Result) -> ResultView:
+def result_view(bank: Bank, result: Result, people: Mapping[str, str] | None = None) -> ResultView:
+    """`people`: role code -> who holds it ("Sam Lee"), where the assessment knows."""
+    people = people or {}
     answers = dict(result.answers)
     # Results scored by engine 1 read exactly as they did: no index, no N/A summary.
     modern = result.model >= 2
@@ -188,9 +229,13 @@ def result_view(bank: Bank, result: Result) -> ResultView:
                     code=code,
                     statement=bank.question(code).statement,
                     answer=answer_words(code),
+                    title=bank.question(code).title,
                 )
                 for code in role.open_practices
             ),
+            reason=role_reason(bank, role, people) if role.risk_weighted else "",
+            first_month=tuple(bank.question(code).name for code in role.first_month),
+            assign_to=_holder(bank, role.assign_to, people),
         )
         for role in result.roles
     )
@@ -209,9 +254,18 @@ def result_view(bank: Bank, result: Result) -> ResultView:
             first_step=rec.first_step,
             title=bank.question(rec.code).title,
             gate=rec.gate,
+            period=rec.period,
+            blocking=rec.blocking,
+            needed_for=tuple(bank.question(code).name for code in rec.needed_for),
+            risk=bank.question(rec.code).risk,
+            risk_note=bank.question(rec.code).risk_note,
+            impact=bank.question(rec.code).impact,
+            effort=bank.question(rec.code).effort,
+            person=people.get(rec.owner, ""),
         )
         for rec in result.recommendations
     )
+    plan = _plan(recommendations) if modern else ()
     binding = {g.code for g in result.binding_gate}
     gate = tuple(
         GateView(
@@ -251,4 +305,67 @@ def result_view(bank: Bank, result: Result) -> ResultView:
         gate=gate,
         not_applicable=not_applicable if modern else (),
         weak_evidence=result.weak_evidence,
+        plan=plan,
+    )
+
+
+def _plan(recommendations: tuple[RecommendationView, ...]) -> tuple[PlanPeriod, ...]:
+    periods: dict[int | None, list[RecommendationView]] = {}
+    for rec in recommendations:
+        periods.setdefault(rec.period, []).append(rec)
+    return tuple(
+        PlanPeriod(days, PERIOD_TITLES[days], tuple(periods[days]))
+        for days in (30, 60, 90, None)
+        if days in periods
+    )
+
+
+def _holder(bank: Bank, role: str, people: Mapping[str, str]) -> str:
+    if not role:
+        return ""
+    name = in_prose(bank.role(role).name)
+    return f"{name} ({people[role]})" if role in people else name
+
+
+def role_reason(bank: Bank, role: RoleResult, people: Mapping[str, str]) -> str:
+    """The verdict in one sentence, with the fact that decided it."""
+    name = in_prose(bank.role(role.code).name)
+    first = [f"\u201c{bank.question(code).name}\u201d" for code in role.first_month]
+    gate = [f"\u201c{bank.question(code).name}\u201d" for code in role.owns_missing_gate]
+    gap = "" if role.gap is None else f"{role.gap * 100:.0f}{NBSP}%"
+    if role.action is RoleAction.OK:
+        if role.gap is None:
+            return "No practice within reach of the targets is linked to this role."
+        return (
+            "Nothing it owns is in the first 30 days, and its practices in reach are largely "
+            "in place."
+        )
+    because = (
+        f"it answers for {gate[0]}, a gate practice that is missing"
+        if gate
+        else f"it owns {join_names(first[:2])} in the first 30 days"
+        if first
+        else f"{gap} of its practices within reach, weighted by risk, are missing"
+    )
+    share = role.plan_days * 100 // QUARTER_DAYS
+    load = (
+        f"its actions come to about {share}{NBSP}% of one person's time over 90 days"
+        if share
+        else "none of its actions is in the 90-day plan yet"
+    )
+    too_much = (
+        " That is more than one person can carry: share the work or stretch the plan."
+        if share > 100
+        else ""
+    )
+    if role.action is RoleAction.STRENGTHEN:
+        holder = f" ({people[role.code]})" if role.code in people else ""
+        return f"Give the {name}{holder} the time and mandate: {because}; {load}.{too_much}"
+    if role.action is RoleAction.ASSIGN:
+        who = _holder(bank, role.assign_to, people)
+        target = f"give it to the {who}" if who else "name one person to own it"
+        return f"Nobody is named as {name}: {target}, since {because}; {load}.{too_much}"
+    return (
+        f"Nobody holds the {name} role, and {because}; {load}, more than a side task: add the "
+        f"role.{too_much}"
     )

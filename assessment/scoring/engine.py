@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from assessment.scoring import advice
 from assessment.scoring.evidence import counts_as_evidence
 from assessment.scoring.results import (
     IN_PLACE,
@@ -20,12 +21,7 @@ from assessment.scoring.results import (
     GateMissing,
     OverallResult,
     PhaseResult,
-    RecommendationResult,
     Result,
-    RoleAction,
-    RoleResult,
-    role_shortfall,
-    role_weight,
 )
 from assessment.scoring.types import (
     Answer,
@@ -33,13 +29,12 @@ from assessment.scoring.types import (
     AssessmentInput,
     Bank,
     Level,
-    Presence,
     Question,
 )
 
 ENGINE_VERSION = "2.0.0"
 
-GAP_FOR_ACTION = 0.5  # a role needs attention from this gap up
+GAP_FOR_ACTION = float(advice.GAP_FOR_ACTION)  # a role needs attention from this gap up
 LOW_CONFIDENCE_NA_SHARE = Fraction(1, 5)  # a cell with more than this share of `na` is flagged
 
 
@@ -62,6 +57,7 @@ def score(bank: Bank, given: AssessmentInput) -> Result:
     )
     gate = _gate(bank, traces)
     overall = _overall(bank, phases, gate)
+    ranked = advice.recommendations(bank, phases, traces, overall.uncapped_level)
     return Result(
         bank_slug=bank.slug,
         bank_version=bank.version,
@@ -69,8 +65,8 @@ def score(bank: Bank, given: AssessmentInput) -> Result:
         threshold=threshold,
         overall=overall,
         phases=phases,
-        roles=_roles(bank, given.team, traces, gate),
-        recommendations=_recommendations(bank, phases, traces, overall.uncapped_level),
+        roles=advice.roles(bank, given.team, traces, phases, gate, ranked),
+        recommendations=ranked,
         gate=gate,
         unknown=tuple(code for code, t in traces.items() if t.answered and t.value is _UNKNOWN),
         unanswered=tuple(code for code, t in traces.items() if not t.answered),
@@ -336,134 +332,3 @@ def _lowest(levels: list[int | None]) -> int | None:
     if not levels or None in levels:
         return None
     return min(level for level in levels if level is not None)
-
-
-# --- roles -------------------------------------------------------------------------------------
-
-
-def _roles(
-    bank: Bank,
-    team: dict[str, Presence],
-    traces: dict[str, AnswerTrace],
-    gate: tuple[GateMissing, ...],
-) -> tuple[RoleResult, ...]:
-    gate_owners = {bank.question(missing.code).owner for missing in gate}
-    owned: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
-    contributed: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
-    open_practices: dict[str, list[str]] = {role.code: [] for role in bank.roles}
-    for question in bank.questions:
-        trace = traces[question.code]
-        if trace.points is None:
-            continue  # `na` questions tell nothing about a role
-        linked = [question.owner]
-        if question.owner in owned:
-            owned[question.owner].append(trace)
-        for contributor in question.contributors:
-            # A role counts once per question, at its highest weight.
-            if contributor in contributed and contributor not in linked:
-                contributed[contributor].append(trace)
-                linked.append(contributor)
-        if trace.points < 1.0:
-            for code in linked:
-                if code in open_practices:
-                    open_practices[code].append(question.code)
-    roles = []
-    for role in bank.roles:
-        presence = team.get(role.code, Presence.UNKNOWN)
-        roles.append(
-            RoleResult(
-                code=role.code,
-                presence=presence,
-                action=_role_action(
-                    presence,
-                    owned[role.code],
-                    contributed[role.code],
-                    owns_missing_gate=role.code in gate_owners,
-                ),
-                open_practices=tuple(open_practices[role.code]),
-                owned=tuple(owned[role.code]),
-                contributed=tuple(contributed[role.code]),
-            )
-        )
-    return tuple(roles)
-
-
-def _role_action(
-    presence: Presence,
-    owned: list[AnswerTrace],
-    contributed: list[AnswerTrace],
-    *,
-    owns_missing_gate: bool,
-) -> RoleAction:
-    weight = role_weight(owned, contributed)
-    # Weights and points are whole halves, so these sums are exact and the comparison is too.
-    wide_gap = bool(weight) and role_shortfall(owned, contributed) >= weight * GAP_FOR_ACTION
-    # A missing gate practice holds the whole result down: whoever should own it needs
-    # attention however well the rest of their practices go.
-    if not (wide_gap or owns_missing_gate):
-        return RoleAction.OK
-    if presence in (Presence.PRESENT, Presence.SHARED):
-        return RoleAction.STRENGTHEN
-    return RoleAction.ADD  # absent, or not stated: nobody we know of does it
-
-
-# --- recommendations ---------------------------------------------------------------------------
-
-
-def _recommendations(
-    bank: Bank,
-    phases: tuple[PhaseResult, ...],
-    traces: dict[str, AnswerTrace],
-    uncapped_level: int | None,
-) -> tuple[RecommendationResult, ...]:
-    by_phase = {phase.code: phase for phase in phases}
-    # The overall level the team would reach next; a gate practice at or below it blocks it.
-    next_level = 0 if uncapped_level is None else uncapped_level + 1
-    ranked = []
-    for question in bank.questions:
-        trace = traces[question.code]
-        points = trace.points
-        phase = by_phase[question.phase]
-        if points is None or points >= 1.0:
-            continue
-        gate_open = bool(question.gate) and points < IN_PLACE
-        if question.level > phase.target and not gate_open:
-            continue
-        achieved = -1 if phase.level is None else phase.level
-        # A missing gate practice that holds back the next overall level comes first; the
-        # others are shown whatever their level, in their place. Then foundations, the weaker
-        # phases, critical practices, the furthest behind.
-        blocking = gate_open and question.level <= next_level
-        rank = (
-            not blocking,
-            question.level,
-            achieved,
-            not question.critical,
-            points,
-            question.code,
-        )
-        ranked.append((rank, question, trace, points))
-    ranked.sort(key=_rank)
-    return tuple(
-        RecommendationResult(
-            code=question.code,
-            phase=question.phase,
-            level=question.level,
-            critical=question.critical,
-            owner=question.owner,
-            answer=trace.value,
-            answered=trace.answered,
-            points=points,
-            text=question.recommendation.action,
-            first_step=question.recommendation.first_step,
-            gate=question.gate if points < IN_PLACE else "",
-        )
-        for _, question, trace, points in ranked
-    )
-
-
-_Rank = tuple[bool, int, int, bool, float, str]
-
-
-def _rank(item: tuple[_Rank, Question, AnswerTrace, float]) -> _Rank:
-    return item[0]

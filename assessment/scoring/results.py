@@ -29,6 +29,7 @@ class RoleAction(StrEnum):
     """What the team should do about a role."""
 
     ADD = "add"  # nobody holds the role and its practices are mostly missing
+    ASSIGN = "assign"  # nobody holds it: give its practices to someone already in the team
     STRENGTHEN = "strengthen"  # someone holds it, but its practices are mostly missing
     OK = "ok"
 
@@ -39,6 +40,7 @@ class RoleAction(StrEnum):
 
 _ROLE_ACTION_LABELS = {
     RoleAction.ADD: "Add this role",
+    RoleAction.ASSIGN: "Give to someone in the team",
     RoleAction.STRENGTHEN: "Strengthen",
     RoleAction.OK: "OK",
 }
@@ -247,6 +249,13 @@ class RoleResult:
     # The applicable answers behind the gap (the same traces as in the cells), in bank order:
     owned: tuple[AnswerTrace, ...]  # weight 1
     contributed: tuple[AnswerTrace, ...]  # weight 0.5
+    # Engine 2: the gap over the practices in reach, weighted by risk, and why the verdict.
+    weighted_gap: float | None = None
+    risk_weighted: bool = False  # False for engine 1, whose gap is worked out from the traces
+    first_month: tuple[str, ...] = ()  # the plan's first-month actions this role owns
+    owns_missing_gate: tuple[str, ...] = ()
+    plan_days: int = 0  # person-days of the 90-day plan this role owns
+    assign_to: str = ""  # for "assign": the role in the team best placed to take it
 
     @property
     def weight(self) -> float:
@@ -259,6 +268,8 @@ class RoleResult:
     @property
     def gap(self) -> float | None:
         """Share of the role's weighted practices still missing; None when it has none."""
+        if self.risk_weighted:
+            return self.weighted_gap
         weight = self.weight
         if not weight:
             return None
@@ -275,6 +286,11 @@ class RoleResult:
             "shortfall": self.shortfall,
             "owned": [trace.to_dict() for trace in self.owned],
             "contributed": [trace.to_dict() for trace in self.contributed],
+            "risk_weighted": self.risk_weighted,
+            "first_month": list(self.first_month),
+            "owns_missing_gate": list(self.owns_missing_gate),
+            "plan_days": self.plan_days,
+            "assign_to": self.assign_to,
         }
 
     @classmethod
@@ -286,6 +302,12 @@ class RoleResult:
             open_practices=tuple(data["open_practices"]),
             owned=tuple(AnswerTrace.from_dict(trace) for trace in data["owned"]),
             contributed=tuple(AnswerTrace.from_dict(trace) for trace in data["contributed"]),
+            weighted_gap=data["gap"] if data.get("risk_weighted") else None,
+            risk_weighted=data.get("risk_weighted", False),
+            first_month=tuple(data.get("first_month", ())),
+            owns_missing_gate=tuple(data.get("owns_missing_gate", ())),
+            plan_days=data.get("plan_days", 0),
+            assign_to=data.get("assign_to", ""),
         )
 
 
@@ -302,6 +324,9 @@ class RecommendationResult:
     text: str  # the bank's recommended action
     first_step: str
     gate: str = ""  # what is missing, when this practice is part of the gate and absent
+    period: int | None = None  # the plan's 30, 60 or 90 days; None: later (or engine 1)
+    blocking: bool = False  # it holds back the next level of its phase, or the overall level
+    needed_for: tuple[str, ...] = ()  # pulled in because these recommendations depend on it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -310,6 +335,9 @@ class RecommendationResult:
             "level": self.level,
             "critical": self.critical,
             "gate": self.gate,
+            "period": self.period,
+            "blocking": self.blocking,
+            "needed_for": list(self.needed_for),
             "owner": self.owner,
             "answer": self.answer.value,
             "text": self.text,
@@ -332,6 +360,9 @@ class RecommendationResult:
             text=data["text"],
             first_step=data["first_step"],
             gate=data.get("gate", ""),
+            period=data.get("period"),
+            blocking=data.get("blocking", False),
+            needed_for=tuple(data.get("needed_for", ())),
         )
 
 

@@ -23,13 +23,13 @@ from assessment.selectors.assessments import (
     team_history,
     trend_points,
 )
-from assessment.selectors.respondents import respondents
+from assessment.selectors.respondents import respondents, role_holders
 from core.selectors import display_name
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "5"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
-# 5: the index, the gate and the N/A list of engine 2
+REPORT_LAYOUT_VERSION = "6"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
+# 5: the index, the gate and the N/A list of engine 2; 6: the plan, strengths, risks, roles
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ def report_context(sources: ReportSources) -> ReportContext:
         date=localdate(assessment.submitted_at) if assessment.submitted_at else None,
         respondents=tuple(display_name(r.user) for r in respondents(assessment)),
         author=display_name(submitted_by) if submitted_by else team.organization.name,
+        people=tuple(role_holders(assessment).items()),
     )
     bank = assessment.bank.bank()
     # Read from the snapshot taken at submission, so a reopened assessment's report keeps

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from assessment.models import Answer, Assessment, Respondent
 from core.models import EDITING_ROLES, Membership
-from core.selectors import AnyUser
+from core.selectors import AnyUser, display_name
 
 
 def respondents(assessment: Assessment) -> list[Respondent]:
@@ -19,6 +19,16 @@ def respondents(assessment: Assessment) -> list[Respondent]:
         .select_related("user")
         .order_by("-is_lead", "created_at", "pk")
     )
+
+
+def role_holders(assessment: Assessment) -> dict[str, str]:
+    """Bank role code -> the names of the respondents who answer as that role, so the plan can
+    say who, not only which role."""
+    holders: dict[str, list[str]] = {}
+    for respondent in respondents(assessment):
+        if respondent.role:
+            holders.setdefault(respondent.role, []).append(display_name(respondent.user))
+    return {role: ", ".join(names) for role, names in holders.items()}
 
 
 def lead_respondent(assessment: Assessment) -> Respondent:

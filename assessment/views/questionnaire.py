@@ -39,7 +39,7 @@ from assessment.selectors.answers import (
 )
 from assessment.selectors.assessments import assessment_for_user, latest_submitted
 from assessment.selectors.banks import latest_question_banks
-from assessment.selectors.respondents import lead_respondent, respondent_for
+from assessment.selectors.respondents import lead_respondent, respondent_for, role_holders
 from assessment.services import assessments as assessment_services
 from assessment.services.answers import answers_save
 from assessment.services.assessments import (
@@ -348,7 +348,9 @@ def assessment_result(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)
-    view = result_view(assessment.bank.bank(), Result.from_dict(assessment.result))
+    view = result_view(
+        assessment.bank.bank(), Result.from_dict(assessment.result), role_holders(assessment)
+    )
     return render(
         request,
         "assessment/result.html",
@@ -356,7 +358,7 @@ def assessment_result(request: AuthenticatedHttpRequest, assessment_id: int) -> 
             "assessment": assessment,
             "membership": membership,
             "view": view,
-            "top_recommendations": view.recommendations[:5],
+            "top_recommendations": view.first_month or view.recommendations[:5],
             "can_reopen": assessment.is_submitted and may_reopen(membership),
         },
     )

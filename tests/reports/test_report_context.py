@@ -19,6 +19,7 @@ from assessment.reports.report import (
 from assessment.reports.sections.cover import Cover
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.engine import score
+from assessment.scoring.results import Result
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Presence
 from tests.reports.helpers import ACME_COVER, bundled_bank, realistic_input
 from tests.scoring.tiny_bank import TINY_BANK
@@ -150,14 +151,25 @@ def test_role_gaps_get_one_sentence_each_and_a_section_with_their_practices() ->
     )
     report = build_report(TINY_BANK, score(TINY_BANK, given), COVER)
 
+    # One role held (the data scientist): a small team, so the absent ML engineer's work is
+    # given to the role most involved in it rather than hired for. Its first-month actions:
+    # OPS-0-01 (operations is not yet level 0) and DEV-1-01 (critical at development's next
+    # level); its plan: OPS-0-01, DEV-1-01, DEV-1-02 at 10 person-days each = 50 % of 60 days.
     assert report.summary.role_sentences == (
-        "ML engineer: nobody in the team holds it and 50\u00a0% of its practices are missing; "
-        "add the role, or name one person to own its 5 open practices.",
+        "Nobody is named as ML engineer: give it to the data scientist, since it owns "
+        "\u201cPractice OPS-0-01\u201d and \u201cPractice DEV-1-01\u201d in the first 30 days; its "
+        "actions come to about 50\u00a0% of one person's time over 90 days.",
     )
     roles = {role.code: role for role in report.roles}
     assert len(roles) == len(TINY_BANK.roles)
     ml = roles["ml_engineer"]
-    assert (ml.presence_label, ml.gap, ml.action_label) == ("Absent", "50\u00a0%", "Add this role")
+    # In reach (up to each phase's target): DEV-1-01 0, DEV-1-02 0, OPS-0-01 0, OPS-0-02 1, all
+    # owned and medium risk -> 3 / 4 = 75 %.
+    assert (ml.presence_label, ml.gap, ml.action_label) == (
+        "Absent",
+        "75\u00a0%",
+        "Give to someone in the team",
+    )
     codes = ["DEV-1-01", "DEV-1-02", "DEV-2-01", "OPS-0-01", "OPS-2-01"]
     assert [p.code for p in ml.open_practices] == codes
     assert {p.relation for p in ml.open_practices} == {"owner"}
@@ -169,30 +181,45 @@ def test_role_gaps_get_one_sentence_each_and_a_section_with_their_practices() ->
     assert roles["platform_owner"].gap == "n/a"
 
 
-def test_the_roadmap_groups_recommendations_by_the_level_they_unlock() -> None:
+def test_the_roadmap_is_the_plan_by_month() -> None:
     given = AssessmentInput(
         answers=tiny_answers(DES_0_02=a("0.5"), OPS_1_02=a("0"), DEV_1_02=a("0")),
         targets={"design": 2, "development": 2, "operations": 2},
     )
     report = build_report(TINY_BANK, score(TINY_BANK, given), COVER)
 
-    groups = [(g.level, g.title, [i.rec.code for i in g.items]) for g in report.roadmap]
-    assert groups == [
-        (0, "Level 0 \u2013 Manual process", ["DES-0-02"]),
-        (1, "Level 1 \u2013 ML pipeline automation", ["DEV-1-02", "OPS-1-02"]),
-    ]
+    # Development and operations are at level 0 with a gap at level 1 (tier 2: their next
+    # level); DES-0-02 at 0.5 strengthens design's level 0 (tier 3). Three actions: one month.
+    groups = [(g.anchor, g.title, [i.rec.code for i in g.items]) for g in report.roadmap]
+    assert groups == [("roadmap-30", "First 30 days", ["DEV-1-02", "OPS-1-02", "DES-0-02"])]
     assert [i.number for g in report.roadmap for i in g.items] == [1, 2, 3]
-    level_0 = report.roadmap[0]
-    # Design still meets level 0 at 83 %: the practice strengthens a level already reached.
-    assert level_0.items[0].unlocks is False
-    assert level_0.intro == (
+    first = report.roadmap[0]
+    assert first.intro == (
+        "3 actions. What blocks the next level, then the quick wins: start these now."
+    )
+    # Design still meets level 0: that practice strengthens a level already reached.
+    assert [i.unlocks for i in first.items] == [True, True, False]
+    item = first.items[1].rec
+    assert (item.owner_name, item.first_step, item.period) == (
+        "ML engineer",
+        "Start OPS-1-02.",
+        30,
+    )
+
+
+def test_a_result_scored_before_the_plan_keeps_its_roadmap_by_level() -> None:
+    given = AssessmentInput(
+        answers=tiny_answers(DES_0_02=a("0.5"), OPS_1_02=a("0"), DEV_1_02=a("0")),
+        targets={"design": 2, "development": 2, "operations": 2},
+    )
+    stored = score(TINY_BANK, given).to_dict()
+    stored["engine_version"] = "1.0.0"
+    report = build_report(TINY_BANK, Result.from_dict(stored), COVER)
+
+    assert [g.anchor for g in report.roadmap] == ["roadmap-level-0", "roadmap-level-1"]
+    assert report.roadmap[0].intro == (
         "1 practice: strengthening level 0 where it is already reached (Design)."
     )
-    assert (
-        report.roadmap[1].intro == "2 practices: needed for level 1 in Development and Operations."
-    )
-    item = report.roadmap[1].items[1].rec
-    assert (item.owner_name, item.first_step) == ("ML engineer", "Start OPS-1-02.")
 
 
 def test_the_method_lists_na_reasons_unknowns_evidence_and_low_confidence() -> None:

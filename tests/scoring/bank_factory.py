@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 from assessment.scoring.types import (
+    EFFORTS,
+    GRADES,
     Bank,
     Guidance,
     Level,
@@ -32,11 +34,12 @@ def generated_bank(
 
     About one question in six is critical, one in three allows `na` and, of the others, one in
     eight is a gate practice; owners and contributors are drawn from six roles. The same seed
-    always gives the same bank.
+    always gives the same bank. Each question has a random risk, impact and effort and up to
+    two dependencies on questions before it (so never a cycle).
     """
     rng = random.Random(seed)
     phase_codes = [f"phase{p}" for p in range(phases)]
-    questions = []
+    questions: list[Question] = []
     for phase_code in phase_codes:
         for level in range(levels):
             for n in range(1, questions_per_cell + 1):
@@ -47,6 +50,10 @@ def generated_bank(
                 code = f"{phase_code.upper()}-{level}-{n:02d}"
                 allow_na = rng.random() < 1 / 3
                 gate = not allow_na and rng.random() < 1 / 8
+                earlier = [q.code for q in questions]
+                depends_on = tuple(
+                    sorted(rng.sample(earlier, min(len(earlier), rng.choice([0, 0, 1, 2]))))
+                )
                 questions.append(
                     Question(
                         code=code,
@@ -60,6 +67,10 @@ def generated_bank(
                         critical=rng.random() < 1 / 6,
                         allow_na=allow_na,
                         gate=f"no {code}" if gate else "",
+                        risk=rng.choice(GRADES),
+                        impact=rng.choice(GRADES),
+                        effort=rng.choice(EFFORTS),
+                        depends_on=depends_on,
                     )
                 )
     return Bank(

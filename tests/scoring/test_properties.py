@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.scoring.engine import score
-from assessment.scoring.results import Result
+from assessment.scoring.results import Result, RoleAction
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 from tests.scoring.bank_factory import generated_bank
 from tests.scoring.tiny_bank import TINY_BANK
@@ -123,6 +123,43 @@ def test_the_index_stays_on_the_ladder_and_the_gate_only_lowers(
     assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
 
 
+@given(case=bank_and_assessment())
+def test_the_plan_respects_dependencies_and_roles_answer_for_it(
+    case: tuple[Bank, AssessmentInput],
+) -> None:
+    bank, given_input = case
+    result = score(bank, given_input)
+    position = {rec.code: index for index, rec in enumerate(result.recommendations)}
+    points = {t.code: t.points for p in result.phases for c in p.cells for t in c.answers}
+    periods = [rec.period for rec in result.recommendations]
+
+    # Nothing comes before a prerequisite it lacks, and every lacking prerequisite is listed.
+    for rec in result.recommendations:
+        for dependency in bank.question(rec.code).depends_on:
+            earned = points[dependency]
+            if earned is not None and earned < 0.5:
+                assert dependency in position, (rec.code, dependency)
+                assert position[dependency] < position[rec.code], (rec.code, dependency)
+    # The list is the plan: 30, 60, 90 days, then later, in that order.
+    order = {30: 0, 60: 1, 90: 2, None: 3}
+    assert [order[p] for p in periods] == sorted(order[p] for p in periods)
+    # A role that owns a first-month action, or a missing gate practice, is never "ok".
+    first_month = {rec.code for rec in result.recommendations if rec.period == 30}
+    for role in result.roles:
+        owns = [
+            code
+            for code in first_month | {m.code for m in result.gate}
+            if bank.question(code).owner == role.code
+        ]
+        if owns:
+            assert role.action is not RoleAction.OK, (role.code, owns)
+    # Every missing gate practice that blocks the next overall level is in the first month.
+    next_level = 0 if result.overall.uncapped_level is None else result.overall.uncapped_level + 1
+    for missing in result.gate:
+        if missing.level <= next_level:
+            assert missing.code in first_month
+
+
 @given(case=bank_and_assessment(), data=st.data())
 def test_the_order_of_answers_never_matters(
     case: tuple[Bank, AssessmentInput], data: st.DataObject
@@ -169,7 +206,13 @@ def test_nothing_in_place_gives_null_everywhere(bank: Bank, value: AnswerValue |
     assert result.overall.level is None
     # Level 0 only, except that a missing gate practice is recommended whatever its level; those
     # at level 0 (they block the next level, 0) come first.
-    assert {r.level for r in result.recommendations if not r.gate} == {0}
+    # (High-risk practices are shown whatever their level, and a missing prerequisite is pulled
+    # in before what needs it.)
+    assert {
+        r.level
+        for r in result.recommendations
+        if not r.gate and bank.question(r.code).risk != "high" and not r.needed_for
+    } == {0}
     blocking = [bool(r.gate) and r.level == 0 for r in result.recommendations]
     assert blocking == sorted(blocking, reverse=True)
     assert {r.code for r in result.recommendations if r.gate} == {m.code for m in result.gate}

@@ -55,7 +55,12 @@ def test_presence_and_role_action_words():
         ("Absent", "nobody covers it"),
         ("Not stated", "the team did not say"),
     ]
-    assert [a.label for a in RoleAction] == ["Add this role", "Strengthen", "OK"]
+    assert [a.label for a in RoleAction] == [
+        "Add this role",
+        "Give to someone in the team",
+        "Strengthen",
+        "OK",
+    ]
     assert PRESENCE_CHOICES[0] == ("present", "Present: someone in the team has this role")
 
 

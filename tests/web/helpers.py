@@ -82,6 +82,10 @@ def load_bank_with_renamed_question(
     renamed = next(q for q in data["questions"] if q["code"] == old)
     renamed["code"] = new
     renamed["replaces"] = [old]
+    for question in data["questions"]:  # what needed the old code now needs the new one
+        question["depends_on"] = [
+            new if code == old else code for code in question.get("depends_on", [])
+        ]
     path = folder / "mlops-maturity" / "2.1.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False))

@@ -22,6 +22,7 @@ class Cover:
     respondents: tuple[str, ...] = ()
     author: str = ""  # for the PDF metadata; the organisation when empty
     source: str = ""  # shown when there are no respondents, e.g. "answers file fraud.yaml"
+    people: tuple[tuple[str, str], ...] = ()  # (role code, who holds it) for the plan
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ class RolePracticeRow:
     statement: str
     answer: str
     relation: str  # "owner" or "contributor"
+    title: str = ""  # the practice in a few words, where the bank gives one
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,15 @@ def build_roles(bank: Bank, result: Result, view: ResultView) -> tuple[RoleSecti
                 if code in answers
                 else NOT_ANSWERED,
                 relation="owner" if code in owned else "contributor",
+                title=bank.question(code).title,
             )
             for code in role.open_practices
         )
         total = len(role.owned) + len(role.contributed)
         gap = "n/a" if role.gap is None else share_text(role.gap)
-        if not total:
+        if role_view.reason:
+            sentence = role_view.reason  # engine 2: the verdict's own reason, as on the pages
+        elif not total:
             sentence = "No applicable practice in this bank is linked to this role."
         elif role.action == RoleAction.OK:
             sentence = (

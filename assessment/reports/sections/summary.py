@@ -20,9 +20,12 @@ from assessment.reports.result_view import (
     RecommendationView,
     ResultView,
 )
+from assessment.reports.sections.progress import ProgressView
+from assessment.scoring.advice import RISK_WEIGHT
+from assessment.scoring.compare import DOWN, UP
 from assessment.scoring.engine import GAP_FOR_ACTION
-from assessment.scoring.results import Result, RoleAction
-from assessment.scoring.types import Bank, Presence
+from assessment.scoring.results import IN_PLACE, Result, RoleAction
+from assessment.scoring.types import AnswerValue, Bank, Presence
 
 TOP_ACTIONS = 5  # the executive summary lists at most this many actions
 
@@ -48,9 +51,27 @@ class Summary:
     index_sentence: str = ""
     gate_sentence: str = ""
     not_applicable: tuple[NotApplicableView, ...] = ()
+    # For a business reader: what changed (a regression first), strengths, risks, the plan.
+    change_sentence: str = ""
+    regressed: bool = False
+    strengths: tuple[str, ...] = ()
+    risks: tuple[RiskLine, ...] = ()
+    first_month: tuple[RecommendationView, ...] = ()
 
 
-def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summary:
+@dataclass(frozen=True)
+class RiskLine:
+    title: str  # the practice that is missing
+    note: str  # what can go wrong, in plain words
+
+
+def build_summary(
+    bank: Bank,
+    view: ResultView,
+    without_evidence: int,
+    result: Result | None = None,
+    progress: ProgressView | None = None,
+) -> Summary:
     levels = [number for number, _ in view.levels]
     lowest, top = levels[0], levels[-1]
     overall = view.overall_level
@@ -104,11 +125,9 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
             f"{counted}."
         )
     elif without_evidence:
-        evidence = (
-            f"The levels hold when only answers backed by evidence count, although {missing}."
-        )
+        evidence = f"The levels stand even without the claims that lack evidence: {missing}."
     else:
-        evidence = "The levels hold when only answers backed by evidence count."
+        evidence = "Every practice claimed as automated points to evidence."
 
     actions = view.recommendations[:TOP_ACTIONS]
     if view.capped:
@@ -129,14 +148,93 @@ def build_summary(bank: Bank, view: ResultView, without_evidence: int) -> Summar
         overall_meaning=meaning,
         overall_sentence=sentence,
         evidence_sentence=evidence,
-        phases=tuple(_phase_summary(view, phase, top) for phase in view.phases),
+        phases=tuple(_phase_summary(bank, view, phase, top) for phase in view.phases),
         actions=actions,
         more_actions=len(view.recommendations) - len(actions),
         role_sentences=_role_summary(view),
         index_sentence=_index_sentence(view),
         gate_sentence=_gate_sentence(view),
         not_applicable=view.not_applicable,
+        change_sentence=_change_sentence(progress),
+        regressed=_regressed(progress),
+        strengths=_strengths(bank, result) if result is not None and view.index is not None else (),
+        risks=_risks(bank, result, view) if result is not None and view.index is not None else (),
+        first_month=view.first_month,
     )
+
+
+TOP_LINES = 3  # strengths and risks the summary names
+
+
+def _regressed(progress: ProgressView | None) -> bool:
+    if progress is None:
+        return False
+    return progress.overall.direction == DOWN or any(p.direction == DOWN for p in progress.phases)
+
+
+def _change_sentence(progress: ProgressView | None) -> str:
+    """What moved since the last assessment, a fall said first and plainly."""
+    if progress is None:
+        return ""
+    since = f"Since {progress.previous_label}"
+    fallen = [p for p in progress.phases if p.direction == DOWN]
+    improved, regressed = len(progress.improved), len(progress.regressed)
+    answers = (
+        f"{plural(improved, 'practice')} improved and {regressed} went back"
+        if improved or regressed
+        else "no practice changed"
+    )
+    overall = progress.overall
+    if overall.direction == DOWN or fallen:
+        what = (
+            f"the overall level fell from {in_sentence(overall.before)} to "
+            f"{in_sentence(overall.after)}"
+            if overall.direction == DOWN
+            else join_names(
+                [
+                    f"{p.name} fell from {in_sentence(p.before)} to {in_sentence(p.after)}"
+                    for p in fallen
+                ]
+            )
+        )
+        return f"Regression. {since}, {what}: {answers}."
+    if overall.direction == UP:
+        return (
+            f"{since}, the overall level rose from {in_sentence(overall.before)} to "
+            f"{in_sentence(overall.after)}: {answers}."
+        )
+    return f"{since}, the overall level is unchanged ({in_sentence(overall.after)}): {answers}."
+
+
+def _strengths(bank: Bank, result: Result) -> tuple[str, ...]:
+    """The practices fully in place that matter most: highest risk, then the highest level."""
+    done = [
+        bank.question(code)
+        for code, answer in result.answers
+        if answer.value.points == 1.0 and bank.question(code).title
+    ]
+    done.sort(key=lambda q: (-RISK_WEIGHT[q.risk], -q.level, q.code))
+    return tuple(
+        f"{q.title} ({AnswerValue.AUTOMATED.label_at(q.level).lower()})" for q in done[:TOP_LINES]
+    )
+
+
+def _risks(bank: Bank, result: Result, view: ResultView) -> tuple[RiskLine, ...]:
+    """The missing practices that could hurt most: the gate first, then by risk and level."""
+    answers = dict(result.answers)
+    gate = {g.code for g in view.gate}
+    missing = []
+    for question in bank.questions:
+        answer = answers.get(question.code)
+        if answer is not None and answer.value.points is None:
+            continue  # not applicable
+        points = answer.value.points if answer is not None else 0.0
+        if (points or 0.0) < IN_PLACE and question.risk_note:
+            missing.append(question)
+    missing.sort(
+        key=lambda q: (q.code not in gate, -RISK_WEIGHT[q.risk], q.level, bank.questions.index(q))
+    )
+    return tuple(RiskLine(q.name, q.risk_note) for q in missing[:TOP_LINES])
 
 
 def _index_sentence(view: ResultView) -> str:
@@ -144,9 +242,8 @@ def _index_sentence(view: ResultView) -> str:
         return ""
     phases = join_names([f"{p.name} {p.index:.1f}" for p in view.phases if p.index is not None])
     return (
-        f"Maturity index {view.index:.1f} of {view.levels_count} ({phases}): how far up the "
-        "levels each phase stands, counting the share of each level's practices in place but "
-        "never more on a level than on the one below it. It moves before the level does."
+        f"Maturity index {view.index:.1f} of {view.levels_count} ({phases}): it counts progress "
+        "within each level, so it moves before the level does."
     )
 
 
@@ -176,7 +273,7 @@ def automated_without_evidence(result: Result) -> tuple[str, ...]:
     )
 
 
-def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary:
+def _phase_summary(bank: Bank, view: ResultView, phase: PhaseView, top: int) -> PhaseSummary:
     target = f"level {phase.target}" + ("" if phase.target_given else " (the next level)")
     if phase.level is not None and phase.level >= top:
         return PhaseSummary(phase.name, phase.label, "Top level reached." + _resting_on_na(phase))
@@ -192,10 +289,14 @@ def _phase_summary(view: ResultView, phase: PhaseView, top: int) -> PhaseSummary
             f"(threshold {view.threshold:g}{NBSP}%)"
         )
     if cell.critical_failures:
-        codes = join_names(list(cell.critical_failures))
-        noun = "practice" if len(cell.critical_failures) == 1 else "practices"
-        verb = "is" if len(cell.critical_failures) == 1 else "are"
-        blocker += f" and critical {noun} {codes} {verb} not yet in place"
+        # Words, not codes: a title where the bank gives one (codes stay in tables).
+        names = [
+            f"\u201c{bank.question(code).title}\u201d" if bank.question(code).title else code
+            for code in cell.critical_failures
+        ]
+        noun = "practice" if len(names) == 1 else "practices"
+        verb = "is" if len(names) == 1 else "are"
+        blocker += f" and critical {noun} {join_names(names)} {verb} not yet automated"
     blocker += "."
     if cell.low_confidence:
         blocker += f" Low confidence: {cell.na} of its {cell.questions} questions do not apply."
@@ -228,6 +329,9 @@ def _resting_on_na(phase: PhaseView) -> str:
 def _role_summary(view: ResultView) -> tuple[str, ...]:
     sentences = []
     for role in view.roles_needing_action:
+        if role.reason:  # engine 2: the verdict's own reason, the same on every page
+            sentences.append(role.reason)  # it names the role
+            continue
         gap = "n/a" if role.gap is None else share_text(role.gap)
         count = len(role.open_practices)
         if role.action == RoleAction.ADD:
@@ -248,6 +352,9 @@ def _role_summary(view: ResultView) -> tuple[str, ...]:
             )
     if not sentences:
         sentences.append(
-            f"No role has {share_text(GAP_FOR_ACTION)} or more of its practices missing."
+            "Every role's practices in reach are largely in place, and none owns an action of "
+            "the first 30 days."
+            if view.plan or view.index is not None
+            else f"No role has {share_text(GAP_FOR_ACTION)} or more of its practices missing."
         )
     return tuple(sentences)
