@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+import re
 from datetime import date
 
 from assessment.reports.prose import format_date
@@ -333,3 +334,43 @@ def test_progress_notes_a_change_of_bank_version() -> None:
 def test_dates_are_written_in_words_whatever_the_locale() -> None:
     assert format_date(date(2026, 3, 7)) == "7 March 2026"
     assert format_date(None) == ""
+
+
+def test_a_regression_is_said_first_in_the_summary() -> None:
+    # Last quarter everything was automated (level 2); now OPS-0-01 is not in place, so
+    # operations and the overall level fall to "not yet level 0".
+    before = score(TINY_BANK, AssessmentInput(answers=tiny_answers()))
+    now = score(TINY_BANK, AssessmentInput(answers=tiny_answers(OPS_0_01=a("0"))))
+
+    summary = build_report(TINY_BANK, now, COVER, Previous("2026 Q3", None, before)).summary
+
+    assert summary.regressed is True
+    assert summary.change_sentence == (
+        "Regression. Since 2026 Q3, the overall level fell from Level 2 \u2013 CI/CD pipeline "
+        "automation to not yet level 0: 0 practices improved and 1 went back."
+    )
+
+
+def test_the_summary_names_strengths_risks_and_the_first_month_in_words() -> None:
+    bank = bundled_bank()
+    result = score(bank, realistic_input(bank, seed=3))
+
+    summary = build_report(bank, result, ACME_COVER).summary
+
+    assert len(summary.strengths) == 3
+    assert len(summary.risks) == 3
+    assert all(
+        risk.note and not re.search(r"[A-Z]{3}-\d-\d\d", risk.note) for risk in summary.risks
+    )
+    assert [rec.period for rec in summary.first_month] == [30] * len(summary.first_month)
+    assert summary.first_month == tuple(
+        r for r in build_report(bank, result, ACME_COVER).view.recommendations if r.period == 30
+    )
+    # No question code in the summary's sentences: codes stay in tables and the appendix.
+    prose = " ".join(
+        [summary.overall_sentence, summary.evidence_sentence, summary.index_sentence]
+        + [phase.sentence for phase in summary.phases]
+        + list(summary.role_sentences)
+        + list(summary.strengths)
+    )
+    assert not re.search(r"[A-Z]{3}-\d-\d\d", prose), prose
