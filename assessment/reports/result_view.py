@@ -336,6 +336,11 @@ def role_reason(bank: Bank, role: RoleResult, people: Mapping[str, str]) -> str:
     if role.action is RoleAction.OK:
         if role.gap is None:
             return "No practice within reach of the targets is linked to this role."
+        if role.gap >= 0.5:
+            return (
+                f"{gap} of its practices within reach are missing, but none of its actions is "
+                "in the next 90 days: no change to the team is needed yet."
+            )
         return (
             "Nothing it owns is in the first 30 days, and its practices in reach are largely "
             "in place."
