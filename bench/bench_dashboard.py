@@ -44,7 +44,7 @@ from tests.factories import UserFactory  # noqa: E402
 def build() -> tuple[Organization, User]:
     call_command("migrate", verbosity=0)
     call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=open(os.devnull, "w"))  # noqa: SIM115
-    bank = QuestionBank.objects.get()
+    bank = QuestionBank.objects.get(slug="mlops-maturity", version="2.0")
     user = UserFactory.create(username="bench")
     organization = Organization.objects.create(name="Big client", slug="big-client")
     Membership.objects.create(user=user, organization=organization, role=Role.CONSULTANT)

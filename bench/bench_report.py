@@ -79,7 +79,7 @@ def verdict(passed: bool) -> str:
 def setup() -> tuple[User, Assessment]:
     call_command("migrate", verbosity=0)
     call_command("load_question_bank", str(BUNDLED_BANKS_DIR), stdout=StringIO())
-    bank = QuestionBank.objects.get(slug="mlops-maturity", version="1.0")
+    bank = QuestionBank.objects.get(slug="mlops-maturity", version="2.0")
     user = get_user_model().objects.create_user(
         username="dana", first_name="Dana", last_name="Okafor"
     )

@@ -27,7 +27,7 @@ from assessment.scoring.types import (  # noqa: E402
     Presence,
 )
 
-REAL_BANK_FILE = ROOT / "fixtures" / "question_banks" / "mlops-maturity" / "1.0.yaml"
+REAL_BANK_FILE = ROOT / "fixtures" / "question_banks" / "mlops-maturity" / "2.0.yaml"
 GOAL_MS = 1.0
 SINGLE_RUNS = 2_000
 BATCH_SIZE = 10_000
