@@ -47,8 +47,12 @@ def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> Http
 
 @require_GET
 def organization_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The organisation switcher's target: another organisation's dashboard (404 if not yours)."""
-    organization, _ = organization_for_user(request.user, query_text(request.GET, "slug"))
+    """The organisation switcher's target: another organisation's dashboard (404 if not yours).
+    Without a choice (someone typing /orgs/), the home page, which lists their organisations."""
+    slug = query_text(request.GET, "slug")
+    if not slug:
+        return redirect("home")
+    organization, _ = organization_for_user(request.user, slug)
     return redirect("organization_detail", organization.slug)
 
 
