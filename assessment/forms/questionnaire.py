@@ -133,6 +133,30 @@ class CompositionForm(forms.Form):
         return {code: self.cleaned_data[code] for code in self.fields}
 
 
+TOO_LONG = (
+    "{label}: %(show_value)s characters; at most %(limit_value)s. Shorten it: nothing was saved."
+)
+
+
+def counted_text(
+    *, label: str, max_length: int, help_text: str = "", rows: int = 0
+) -> forms.CharField:
+    """A text field whose limit is shown by a live counter and enforced with a plain error,
+    never by the browser cutting a pasted text short without a word (static/js/counters.js)."""
+    field = forms.CharField(
+        max_length=max_length,
+        required=False,
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput(),
+        show_hidden_initial=True,
+        error_messages={"max_length": TOO_LONG.format(label=label)},
+    )
+    field.widget.attrs.pop("maxlength", None)
+    field.widget.attrs["data-max-length"] = str(max_length)
+    return field
+
+
 def _choice_label(title: str, guidance: str) -> str:
     return format_html('{} <span class="guidance">{}</span>', title, guidance)
 
@@ -193,29 +217,20 @@ class PhaseAnswersForm(forms.Form):
                 label="Your answer",
                 show_hidden_initial=True,
             )
-            self.fields[f"{q.code}-evidence"] = forms.CharField(
-                max_length=EVIDENCE_MAX_LENGTH,
-                required=False,
+            self.fields[f"{q.code}-evidence"] = counted_text(
                 label="Evidence",
+                max_length=EVIDENCE_MAX_LENGTH,
                 help_text=(
                     "A link, or the name of what someone could open to see it, e.g. "
                     "\u201cMLflow experiment churn-v3\u201d (optional)."
                 ),
-                show_hidden_initial=True,
             )
-            self.fields[f"{q.code}-note"] = forms.CharField(
-                max_length=NOTE_MAX_LENGTH,
-                required=False,
-                label="Note",
-                widget=forms.Textarea(attrs={"rows": 2}),
-                show_hidden_initial=True,
+            self.fields[f"{q.code}-note"] = counted_text(
+                label="Note", max_length=NOTE_MAX_LENGTH, rows=2
             )
             if q.allow_na:
-                self.fields[f"{q.code}-reason"] = forms.CharField(
-                    max_length=REASON_MAX_LENGTH,
-                    required=False,
-                    label="Why it does not apply",
-                    show_hidden_initial=True,
+                self.fields[f"{q.code}-reason"] = counted_text(
+                    label="Why it does not apply", max_length=REASON_MAX_LENGTH
                 )
 
     def clean(self) -> dict[str, Any]:

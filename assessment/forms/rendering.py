@@ -234,7 +234,10 @@ def _textarea(field: forms.BoundField) -> SafeString:
         "name": field.html_name,
         "cols": widget.attrs.get("cols", 40),
         "rows": widget.attrs.get("rows", 10),
-        "maxlength": getattr(field.field, "max_length", None),
+        # What the widget asks for: counted fields leave the limit to a live counter and a
+        # plain error, since a browser's maxlength cuts a pasted text silently.
+        "maxlength": widget.attrs.get("maxlength"),
+        "data-max-length": widget.attrs.get("data-max-length"),
         **_control_attrs(field, "textarea form-control"),
     }
     auto_id = esc(field.auto_id)

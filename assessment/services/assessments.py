@@ -37,7 +37,9 @@ class AssessmentLocked(Exception):
 class AssessmentIncomplete(Exception):
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
-        super().__init__(f"{len(missing)} question(s) have no answer yet")
+        count = len(missing)
+        words = "1 question has" if count == 1 else f"{count} questions have"
+        super().__init__(f"{words} no answer yet")
 
 
 def assessment_start(

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from assessment.forms.consensus import ConsensusForm, RespondentForm
 from assessment.models import Assessment
@@ -19,6 +20,7 @@ from assessment.selectors.respondents import answer_counts, respondent_of, respo
 from assessment.services.answers import final_answers_save
 from assessment.services.assessments import AssessmentLocked, assessment_set_naming
 from assessment.services.respondents import respondent_add, respondent_remove
+from core.confirm import Confirmation, confirmation_page
 from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 
@@ -94,12 +96,31 @@ def assessment_respondents(request: AuthenticatedHttpRequest, assessment_id: int
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_respondent_remove(
     request: AuthenticatedHttpRequest, assessment_id: int, respondent_id: int
 ) -> HttpResponse:
+    """POST: remove a respondent; GET: confirm it first."""
     assessment, _ = _led(request, assessment_id)
     respondent = respondent_of(assessment, respondent_id)
+    if request.method == "GET":
+        name = respondent.user.get_username()
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Remove {name} from \u201c{assessment.label}\u201d?",
+                consequences=(
+                    f"{name}'s answers to this assessment are deleted and leave the consensus "
+                    "view. Final answers already settled stay as they are.",
+                ),
+                confirm_label=f"Remove {name} and their answers",
+                action_url=reverse(
+                    "assessment_respondent_remove", args=[assessment.pk, respondent.pk]
+                ),
+                cancel_url=reverse("assessment_respondents", args=[assessment.pk]),
+                button_class="btn-danger",
+            ),
+        )
     try:
         respondent_remove(respondent=respondent, by=request.user)
     except AssessmentLocked as error:

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BoundField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.formats.records import AnswerRecord
 from assessment.formats.text import UNSTORABLE_TEXT, is_storable
@@ -47,6 +48,7 @@ from assessment.services.assessments import (
     AssessmentLocked,
     assessment_set_composition,
 )
+from core.confirm import Confirmation, confirmation_page
 from core.http import AuthenticatedHttpRequest
 from core.models import Membership
 from core.selectors import team_for_user
@@ -295,21 +297,44 @@ def assessment_review(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     )
 
 
-@require_POST
+def still_missing(count: int) -> str:
+    """ "1 question still needs an answer (…)", "3 questions still need an answer (…)"."""
+    verb = "needs" if count == 1 else "need"
+    return (
+        f"{count} question{pluralize(count)} still {verb} an answer "
+        "(\u201cDon\u2019t know\u201d counts as one)"
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def assessment_submit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = _writable(request, assessment_id)
     if refused := refuse_if_submitted(request, assessment):
         return refused
     if is_team_assessment(assessment) and not leads(assessment, request.user, membership):
         raise PermissionDenied(LEAD_ONLY)
+    if request.method == "GET":
+        answered = progress(assessment.bank.bank(), scored_answers(assessment).answers)
+        missing = answered.total - answered.answered
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Submit \u201c{assessment.label}\u201d?",
+                consequences=(
+                    "Submitting freezes every answer and stores the result and the report.",
+                    "To change an answer afterwards, someone with the right to do so must reopen "
+                    "the assessment, which is recorded in its history.",
+                ),
+                confirm_label="Submit and freeze the answers",
+                action_url=reverse("assessment_submit", args=[assessment.pk]),
+                cancel_url=reverse("assessment_review", args=[assessment.pk]),
+                blocked=f"{still_missing(missing)}." if missing else "",
+            ),
+        )
     try:
         assessment_services.assessment_submit(assessment=assessment, by=request.user)
     except AssessmentIncomplete as error:
-        messages.error(
-            request,
-            f"{len(error.missing)} question(s) still need an answer before you can submit "
-            "(\u201cDon\u2019t know\u201d counts as an answer).",
-        )
+        messages.error(request, f"{still_missing(len(error.missing))} before you can submit.")
         return redirect("assessment_review", assessment.pk)
     except AssessmentLocked as error:
         messages.error(request, str(error))
@@ -322,11 +347,28 @@ def assessment_submit(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     return redirect("assessment_result", assessment.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_reopen(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not may_reopen(membership):
         raise PermissionDenied(REOPEN_REFUSED)
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Reopen \u201c{assessment.label}\u201d for changes?",
+                consequences=(
+                    "Its answers can change again until the next submission; the result and the "
+                    "report of this submission stay readable until then.",
+                    "Reopening is recorded in the assessment's history, with your reason.",
+                ),
+                confirm_label="Reopen for changes",
+                action_url=reverse("assessment_reopen", args=[assessment.pk]),
+                cancel_url=reverse("assessment_result", args=[assessment.pk]),
+                button_class="btn-warning",
+                reason_label="Why reopen it?",
+            ),
+        )
     reason = request.POST.get("reason", "")
     if not is_storable(reason):
         messages.error(

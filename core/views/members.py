@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from assessment.permissions import OWNERS_ONLY, may_manage_members
 from core import selectors, services
+from core.confirm import Confirmation, confirmation_page
 from core.forms import MemberInviteForm, MemberRoleForm
 from core.http import AuthenticatedHttpRequest
 from core.models import Membership, Organization, Role
@@ -59,12 +61,31 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organization_member_update(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
+    """POST: change a member's role, or remove them; GET: confirm a removal first."""
     organization, _ = _owned(request, slug)
     target = membership_of(organization, membership_id)
+    if request.method == "GET":
+        name = target.user.get_username()
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Remove {name} from {organization.name}?",
+                consequences=(
+                    f"{name} will no longer see this organisation, its teams or their "
+                    "assessments. Their answers stay in the assessments they took part in.",
+                    "To undo it, add them again as a member.",
+                ),
+                confirm_label=f"Remove {name}",
+                action_url=reverse("organization_member_update", args=[slug, target.pk]),
+                cancel_url=reverse("organization_members", args=[slug]),
+                button_class="btn-danger",
+                hidden=(("remove", "1"),),
+            ),
+        )
     try:
         if "remove" in request.POST:
             services.membership_remove(membership=target, by=request.user)

@@ -89,7 +89,11 @@ def test_a_team_disagrees_the_lead_settles_and_the_pdf_tells(page, axe, alice, d
         by=alice,
     )
     page.goto(f"/assessments/{draft.pk}/review/")
-    page.get_by_role("button", name="Submit the assessment").click()
+    page.get_by_role("link", name="Submit the assessment…").click()
+    # What cannot be undone is confirmed on a page of its own.
+    page.wait_for_url(re.compile(r"/submit/$"))
+    assert serious_violations(axe, page) == []
+    page.get_by_role("button", name="Submit and freeze the answers").click()
     page.wait_for_url(re.compile(r"/result/$"))
     draft.refresh_from_db()
     assert draft.status == "submitted"

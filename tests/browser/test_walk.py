@@ -68,7 +68,11 @@ def test_a_team_lead_answers_and_submits_a_whole_assessment(
     page.wait_for_url(re.compile(r"/review/$"))
     assert "Every question has an answer" in page.content()
     check_accessibility("review")
-    page.get_by_role("button", name="Submit the assessment").click()
+    page.get_by_role("link", name="Submit the assessment…").click()
+    # What cannot be undone is confirmed on a page of its own.
+    page.wait_for_url(re.compile(r"/submit/$"))
+    check_accessibility("confirm submission")
+    page.get_by_role("button", name="Submit and freeze the answers").click()
 
     page.wait_for_url(re.compile(r"/result/$"))
     check_accessibility("result")
@@ -81,7 +85,7 @@ def test_a_team_lead_answers_and_submits_a_whole_assessment(
     assert assessment.composition["qa_engineer"] == "absent"
     assert assessment.result is not None
     assert [p["level"] for p in assessment.result["phases"].values()] == [1, 1, 1]
-    assert len(checked_pages) == 10
+    assert len(checked_pages) == 11  # the confirmation page included
 
 
 def test_errors_are_announced_and_linked_to_their_field(page, alice, draft):

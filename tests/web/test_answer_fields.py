@@ -38,7 +38,9 @@ def test_a_text_field_is_labelled_and_described_by_its_help_text():
     assert '<label for="id_DES-0-01-evidence" class="form-label">Evidence</label>' in html
     assert 'aria-describedby="id_DES-0-01-evidence_helptext"' in html
     assert '<div id="id_DES-0-01-evidence_helptext" class="form-text">A link' in html
-    assert 'maxlength="2000"' in html
+    # No maxlength: the browser would cut a pasted text silently; a live counter shows the limit.
+    assert "maxlength" not in html
+    assert 'data-max-length="2000"' in html
 
 
 def test_an_error_marks_the_field_invalid_and_is_tied_to_it():

@@ -98,7 +98,7 @@ def test_a_typed_note_without_an_answer_is_kept(alice_client, draft):
         (
             {"DES-0-01": {"value": "1", "evidence": "x" * 2001}},
             "DES-0-01-evidence",
-            "Ensure this value has at most 2000 characters (it has 2001).",
+            "Evidence: 2001 characters; at most 2000. Shorten it: nothing was saved.",
         ),
     ],
 )
@@ -149,7 +149,7 @@ def test_only_changed_answers_are_written(alice_client, draft, alice):
 def test_submit_lists_missing_questions_with_links(alice_client, draft):
     response = alice_client.post(f"/assessments/{draft.pk}/submit/", follow=True)
     body = response.content.decode()
-    assert "74 question(s) still need an answer" in body
+    assert "74 questions still need an answer" in body
     assert f'href="/assessments/{draft.pk}/phases/operations/#q-OPS-2-08"' in body
     draft.refresh_from_db()
     assert draft.status == "draft"
