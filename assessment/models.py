@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessment.banks.cache import bank_from_content, cached_bank
@@ -85,6 +86,15 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["team", "status", "-submitted_at"])]
+        constraints = [
+            # Two "2026 Q4" of one team cannot be told apart in lists, exports or reports.
+            models.UniqueConstraint(
+                "team",
+                Lower("label"),
+                name="one_label_per_team",
+                violation_error_message=("This team already has an assessment with this label."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.team.name}: {self.label}"

@@ -38,9 +38,25 @@ PRESENCE_CHOICES = [
 ]
 
 
-def default_label() -> str:
+LABEL_TAKEN = (
+    "This team already has an assessment called \u201c{label}\u201d: choose another label, "
+    "e.g. \u201c{free}\u201d."
+)
+
+
+def default_label(taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """This quarter ("2026 Q4"), or the first "2026 Q4 (2)", "(3)"… the team has not used."""
     today = now().date()
-    return f"{today.year} Q{(today.month - 1) // 3 + 1}"
+    return free_label(f"{today.year} Q{(today.month - 1) // 3 + 1}", taken)
+
+
+def free_label(label: str, taken: set[str] | frozenset[str]) -> str:
+    """`label`, numbered if the team has it already; `taken` holds lower-cased labels."""
+    candidate, number = label, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{label} ({number})"
+    return candidate
 
 
 class BankChoiceField(forms.ModelChoiceField):
@@ -68,9 +84,11 @@ class StartAssessmentForm(forms.Form):
         banks: list[QuestionBank],
         bank: Bank | None,
         previous: Assessment | None = None,
+        taken_labels: set[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.taken_labels = {label.casefold() for label in taken_labels or set()}
         if previous is not None:
             self.fields["copy_previous"] = forms.BooleanField(
                 required=False,
@@ -86,7 +104,7 @@ class StartAssessmentForm(forms.Form):
         bank_field.queryset = question_banks_among(banks)
         if banks:
             self.initial.setdefault("bank", banks[0].pk)
-        self.initial.setdefault("label", default_label())
+        self.initial.setdefault("label", default_label(self.taken_labels))
         self.phase_codes: list[str] = []
         if bank is not None:
             level_choices = [(NO_TARGET, "No target")] + [
@@ -100,6 +118,14 @@ class StartAssessmentForm(forms.Form):
                     help_text="Recommendations aim at this level; by default, the next one up.",
                 )
                 self.phase_codes.append(phase.code)
+
+    def clean_label(self) -> str:
+        label = " ".join(self.cleaned_data["label"].split())
+        if label.casefold() in self.taken_labels:
+            raise forms.ValidationError(
+                LABEL_TAKEN.format(label=label, free=free_label(label, self.taken_labels))
+            )
+        return label
 
     def targets(self) -> dict[str, int]:
         """Targets for the phases and levels of the bank actually chosen (the fields are built

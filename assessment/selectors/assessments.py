@@ -158,3 +158,8 @@ def assessment_record(assessment: Assessment) -> AssessmentRecord:
         targets=dict(assessment.targets),
         result=assessment.result,
     )
+
+
+def assessment_labels(team: Team) -> set[str]:
+    """The team's assessment labels, lower-cased: a new one must differ from all of them."""
+    return {label.casefold() for label in team.assessments.values_list("label", flat=True)}

@@ -111,9 +111,12 @@ def export_organization(job_id: int) -> None:
     try:
         _advance(job, 0, total_steps=job.total_steps, file_name=job.file_name)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            folders: set[str] = set()
             for assessment in assessments:
                 team, label = assessment.team.name, assessment.label
-                folder = export_filename(team, label, "").rstrip(".")
+                # Two names may read alike once made safe ("Q4 2026" and "q4-2026"): number
+                # the later ones, so unzipping never overwrites a file with another.
+                folder = unique_name(export_filename(team, label, "").rstrip("."), folders)
                 answers = scored_answers(assessment).answers
                 archive.writestr(
                     f"{folder}/{export_filename(team, label, 'csv')}",
@@ -150,6 +153,16 @@ def export_organization(job_id: int) -> None:
         raise
     if not _end(job, ExportJob.Status.DONE):
         target.unlink(missing_ok=True)  # cancelled between the last file and now
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`… if taken; the result is added to `taken`."""
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{name}-{number}"
+    taken.add(candidate)
+    return candidate
 
 
 def _advance(job: ExportJob, steps: int, **fields: object) -> None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.formats.answers_file import AnswersFileError
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
 from assessment.forms.exchange import ImportForm
+from assessment.forms.questionnaire import LABEL_TAKEN, free_label
 from assessment.models import ExportJob
 from assessment.permissions import (
     NO_EXPORT_CANCEL,
@@ -23,7 +24,11 @@ from assessment.permissions import (
     may_edit,
 )
 from assessment.selectors.answers import scored_answers
-from assessment.selectors.assessments import assessment_for_user, assessment_record
+from assessment.selectors.assessments import (
+    assessment_for_user,
+    assessment_labels,
+    assessment_record,
+)
 from assessment.selectors.exports import export_is_stale, export_job, export_path
 from assessment.services.exports import organization_export_cancel, organization_export_start
 from assessment.services.imports import assessment_import, read_import
@@ -74,9 +79,14 @@ def assessment_import_page(request: AuthenticatedHttpRequest, team_id: int) -> H
         except AnswersFileError as error:
             problems = error.problems
         else:
-            label = form.cleaned_data["label"] or imported.label
+            label = " ".join((form.cleaned_data["label"] or imported.label).split())
+            taken = assessment_labels(team)
             if not label:
                 form.add_error("label", "This file holds no label: give the assessment one.")
+            elif label.casefold() in taken:
+                form.add_error(
+                    "label", LABEL_TAKEN.format(label=label, free=free_label(label, taken))
+                )
             else:
                 assessment = assessment_import(
                     team=team,

@@ -38,7 +38,11 @@ from assessment.selectors.answers import (
     respondent_answers,
     scored_answers,
 )
-from assessment.selectors.assessments import assessment_for_user, latest_submitted
+from assessment.selectors.assessments import (
+    assessment_for_user,
+    assessment_labels,
+    latest_submitted,
+)
 from assessment.selectors.banks import latest_question_banks
 from assessment.selectors.respondents import lead_respondent, respondent_for, role_holders
 from assessment.services import assessments as assessment_services
@@ -85,6 +89,7 @@ def assessment_start(request: AuthenticatedHttpRequest, team_id: int) -> HttpRes
         banks=banks,
         bank=chosen.bank() if chosen else None,
         previous=previous,
+        taken_labels=assessment_labels(team),
     )
     if request.method == "POST" and form.is_valid():
         assessment = assessment_services.assessment_start(

@@ -13,6 +13,8 @@ import pytest
 from django.core.management import call_command
 
 from assessment.models import ExportJob
+from assessment.services.assessments import assessment_start
+from assessment.services.exports import unique_name
 from core.models import Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything_via_services
@@ -315,3 +317,26 @@ def test_a_running_task_stops_at_its_next_step_once_cancelled(
     job.refresh_from_db()
     assert (job.status, job.done_steps, job.cancelled_by) == ("cancelled", 2, alice)
     assert list((media / "exports").iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as above
+def test_names_that_read_alike_once_made_safe_never_overwrite_each_other(
+    alice_client, alice, draft, mlops_bank, media
+):
+    # "2026 Q4" and "2026-Q4" are different labels, but both become "fraud-detection-2026-q4".
+    assessment_start(team=draft.team, bank=mlops_bank, label="2026-Q4", targets={}, by=alice)
+    slug = draft.team.organization.slug
+    alice_client.post(f"/orgs/{slug}/exports/")
+    run_worker()
+    job = ExportJob.objects.get()
+    download = alice_client.get(f"/orgs/{slug}/exports/{job.pk}/download/")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+
+    folders = sorted({name.split("/")[0] for name in archive.namelist()})
+    assert folders == ["fraud-detection-2026-q4", "fraud-detection-2026-q4-2"]
+    assert len(archive.namelist()) == len(set(archive.namelist())) == 4
+
+
+def test_unique_name_numbers_repeats():
+    taken: set[str] = set()
+    assert [unique_name("a", taken) for _ in range(3)] == ["a", "a-2", "a-3"]
