@@ -19,6 +19,7 @@ from assessment.models import (
     Assessment,
     QuestionBank,
 )
+from assessment.reports.prose import in_prose
 from assessment.scoring.evidence import is_placeholder, placeholder_message
 from assessment.scoring.types import GUIDED_VALUES, AnswerValue, Bank, Presence, Question
 from assessment.selectors.banks import question_banks_among
@@ -152,7 +153,10 @@ class CompositionForm(forms.Form):
                 widget=forms.RadioSelect,
                 label=role.name,
                 help_text=role.description,
-                error_messages={"required": f"Say whether the team has a {role.name.lower()}."},
+                # No article before the name: "a ML engineer" and "a IT …" read wrong.
+                error_messages={
+                    "required": f"Say whether anyone in the team is the {in_prose(role.name)}."
+                },
             )
 
     def composition(self) -> dict[str, str]:

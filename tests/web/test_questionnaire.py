@@ -35,7 +35,7 @@ def test_the_composition_step_needs_every_role(alice_client, draft):
     response = alice_client.post(f"/assessments/{draft.pk}/team/", {"data_scientist": "present"})
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors["ml_engineer"] == ["Say whether the team has a ml engineer."]
+    assert form.errors["ml_engineer"] == ["Say whether anyone in the team is the ML engineer."]
     assert "Nothing was saved" in response.content.decode()
 
 
