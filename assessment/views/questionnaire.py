@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import BoundField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -162,6 +162,7 @@ def assessment_phase(
     answers = respondent_answers(respondent) if respondent else {}
     questions = bank.questions_in(current.code)
     form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
+    autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         if form.is_valid() and respondent is not None:
             try:
@@ -173,12 +174,22 @@ def assessment_phase(
                 )
             except AssessmentLocked:
                 # Submitted by someone else between this page's checks and its save.
+                if autosave:
+                    return JsonResponse({"error": SUBMITTED_READ_ONLY}, status=409)
                 messages.error(request, SUBMITTED_READ_ONLY)
                 return redirect("assessment_result", assessment.pk)
+            if autosave:
+                # The page's script saves in the background and stays: say what is stored now.
+                stored = progress(bank, respondent_answers(respondent))
+                return JsonResponse(
+                    {"saved": saved, "answered": stored.answered, "total": stored.total}
+                )
             messages.success(
                 request, f"{current.name}: saved {saved} answer{'s' if saved != 1 else ''}."
             )
             return redirect(_after_save(request, assessment, bank, current.code))
+        if autosave:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         messages.error(request, "Nothing was saved: please correct the answers marked below.")
     phase_index = [p.code for p in bank.phases].index(current.code)
     return render(
@@ -190,6 +201,11 @@ def assessment_phase(
             "bank": bank,
             "phase": current,
             "sections": _sections(bank, questions, form, answers),
+            "first_unanswered": next(
+                (q.code for q in questions if not (q.code in answers and answers[q.code].answered)),
+                "",
+            ),
+            "unsaved": form.is_bound and bool(form.errors),
             "form": form,
             "progress": progress(bank, answers),
             "next_phase": bank.phases[phase_index + 1]
@@ -223,6 +239,7 @@ class QuestionBlock:
     fields: dict[str, BoundField]
     answered: bool
     owner: str
+    unsaved: bool = False  # a failed save: the page shows what was sent, which is not stored
     carried: str = ""  # how the answer came from another bank version, until confirmed
     carried_from: str = ""
 
@@ -238,22 +255,26 @@ def _sections(
     form: PhaseAnswersForm,
     answers: dict[str, AnswerRecord],
 ) -> list[tuple[Level, list[QuestionBlock]]]:
-    return [
-        (
-            level,
-            [
-                QuestionBlock(
-                    question=q,
-                    fields=form.question_fields(q),
-                    answered=q.code in answers and answers[q.code].answered,
-                    owner=bank.role(q.owner).name,
-                    carried=answers[q.code].carried if q.code in answers else "",
-                    carried_from=answers[q.code].carried_from if q.code in answers else "",
-                )
-                for q in questions
-                if q.level == level.number
-            ],
+    failed = form.is_bound and bool(form.errors)
+    blocks = []
+    for q in questions:
+        stored = answers.get(q.code)
+        sent = form.data.get(f"{q.code}-value", "") if failed else None
+        blocks.append(
+            QuestionBlock(
+                question=q,
+                fields=form.question_fields(q),
+                # After a failed save the page shows what was sent: say whether it is stored,
+                # rather than "Not answered" beside a ticked answer.
+                answered=bool(sent) if failed else bool(stored and stored.answered),
+                owner=bank.role(q.owner).name,
+                carried=stored.carried if stored else "",
+                carried_from=stored.carried_from if stored else "",
+                unsaved=failed and sent != (stored.value if stored else ""),
+            )
         )
+    return [
+        (level, [block for block in blocks if block.question.level == level.number])
         for level in bank.levels
     ]
 
