@@ -29,6 +29,8 @@ from assessment.permissions import (
     phase_refusal,
 )
 from assessment.reports.result_view import result_view
+from assessment.reports.sections.progress import Previous, build_progress
+from assessment.reports.sections.summary import change_sentence, regressed
 from assessment.scoring.results import Result
 from assessment.scoring.types import Bank, Level, Question
 from assessment.selectors.answers import (
@@ -42,6 +44,8 @@ from assessment.selectors.assessments import (
     assessment_for_user,
     assessment_labels,
     latest_submitted,
+    previous_submitted_assessment,
+    stored_result,
 )
 from assessment.selectors.banks import latest_question_banks
 from assessment.selectors.respondents import lead_respondent, respondent_for, role_holders
@@ -416,8 +420,15 @@ def assessment_result(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)
-    view = result_view(
-        assessment.bank.bank(), Result.from_dict(assessment.result), role_holders(assessment)
+    bank = assessment.bank.bank()
+    result = Result.from_dict(assessment.result)
+    view = result_view(bank, result, role_holders(assessment))
+    # What changed since the team's previous submission, a fall said first and plainly.
+    earlier = previous_submitted_assessment(assessment)
+    progress = (
+        build_progress(bank, Previous(earlier.label, None, stored_result(earlier)), result)
+        if earlier is not None and earlier.result is not None
+        else None
     )
     return render(
         request,
@@ -426,6 +437,8 @@ def assessment_result(request: AuthenticatedHttpRequest, assessment_id: int) -> 
             "assessment": assessment,
             "membership": membership,
             "view": view,
+            "change": change_sentence(progress),
+            "regressed": regressed(progress),
             "top_recommendations": view.first_month or view.recommendations[:5],
             "can_reopen": assessment.is_submitted and may_reopen(membership),
         },

@@ -121,3 +121,18 @@ def test_comparing_across_bank_versions_follows_renamed_questions(
     assert comparison.only_before == ()
     assert comparison.only_after == ()
     assert response.context["stayed"] == 73
+
+
+def test_the_result_page_says_a_regression_first(alice_client, two_quarters):
+    _, q4 = two_quarters
+
+    body = alice_client.get(f"/assessments/{q4.pk}/result/").content.decode()
+
+    # Q3 had every foundation in place (level 0); in Q4 DEV-0-01 is not in place any more.
+    sentence = (
+        "Regression. Since 2026 Q3, the overall level fell from Level 0 \u2013 Manual process to "
+        "not yet level 0: 6 practices improved and 1 went back."
+    )
+    assert sentence in body
+    assert body.index(sentence) < body.index("Overall: Not yet level 0")
+    assert "% of points" in body

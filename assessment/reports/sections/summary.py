@@ -155,8 +155,8 @@ def build_summary(
         index_sentence=_index_sentence(view),
         gate_sentence=_gate_sentence(view),
         not_applicable=view.not_applicable,
-        change_sentence=_change_sentence(progress),
-        regressed=_regressed(progress),
+        change_sentence=change_sentence(progress),
+        regressed=regressed(progress),
         strengths=_strengths(bank, result) if result is not None and view.index is not None else (),
         risks=_risks(bank, result, view) if result is not None and view.index is not None else (),
         first_month=view.first_month,
@@ -166,13 +166,13 @@ def build_summary(
 TOP_LINES = 3  # strengths and risks the summary names
 
 
-def _regressed(progress: ProgressView | None) -> bool:
+def regressed(progress: ProgressView | None) -> bool:
     if progress is None:
         return False
     return progress.overall.direction == DOWN or any(p.direction == DOWN for p in progress.phases)
 
 
-def _change_sentence(progress: ProgressView | None) -> str:
+def change_sentence(progress: ProgressView | None) -> str:
     """What moved since the last assessment, a fall said first and plainly."""
     if progress is None:
         return ""
