@@ -340,3 +340,11 @@ def test_a_reopened_assessment_reports_what_was_settled_at_submission(team, mlop
     assert [(d.code, [x.answer for x in d.answers]) for d in flagged] == [
         ("DES-0-01", ["Institutionalised", "Not in place"])
     ]
+
+
+def test_with_one_respondent_the_consensus_page_asks_for_colleagues(alice_client, draft):
+    body = alice_client.get(f"/assessments/{draft.pk}/consensus/").content.decode()
+
+    assert "Only one person answers this assessment" in body
+    assert f'href="/assessments/{draft.pk}/respondents/">invite colleagues</a>' in body
+    assert "consensus-table" not in body
