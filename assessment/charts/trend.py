@@ -109,10 +109,11 @@ def percent_trend_chart(
     points: Sequence[TrendPoint],
     phases: Sequence[tuple[str, str]],
     *,
-    threshold: float = 80.0,
     chart_id: str = "percent-trend",
 ) -> str:
-    """Each phase's share of points over time, against the threshold a cell needs."""
+    """Each phase's share of points over time, all its levels together. No threshold line: the
+    threshold applies to one level's cell, not to this share, and drawing it here suggested a
+    team below it had failed."""
     plot = 160
     height = TOP + plot + 56
 
@@ -126,12 +127,6 @@ def percent_trend_chart(
         parts.append(
             svg_text(LEFT - 10, y(tick) + 4, f"{tick}\u00a0%", size=11, fill=MUTED, anchor="end")
         )
-    parts.append(
-        svg_line(LEFT, y(threshold), WIDTH - RIGHT, y(threshold), stroke=INK, width=1, dash="4 3")
-    )
-    parts.append(
-        svg_text(LEFT + 4, y(threshold) - 4, f"threshold {threshold:g}\u00a0%", size=10, fill=INK)
-    )
     for index, point in enumerate(points):
         parts.append(
             svg_text(
@@ -157,7 +152,9 @@ def percent_trend_chart(
         )
         for p in points
     )
-    return svg_root(chart_id, "Share of points per phase over time", desc, height, parts)
+    return svg_root(
+        chart_id, "Share of each phase's points over time, all levels together", desc, height, parts
+    )
 
 
 def _end_labels(x: float, labels: list[tuple[float, str, str, str]]) -> list[str]:

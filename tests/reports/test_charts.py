@@ -137,3 +137,16 @@ def test_the_score_chart_draws_bars_in_proportion() -> None:
 
     full, partial = (float(attribute(bar, "width")) for bar in bars)
     assert partial == pytest.approx(full * 0.5833, abs=0.1)
+
+
+def test_the_team_trend_of_points_draws_no_misleading_threshold() -> None:
+    from assessment.charts.trend import TrendPoint, percent_trend_chart
+
+    points = [
+        TrendPoint("2026 Q2", 0, {"design": (0, 55.0)}),
+        TrendPoint("2026 Q3", 0, {"design": (0, 61.0)}),
+    ]
+    root = parse(percent_trend_chart(points, [("design", "Design")]))
+
+    assert not any("threshold" in text for text in texts(root))
+    assert "Design 61\u00a0%" in texts(root)
