@@ -39,10 +39,10 @@ def dashboard_rows(rows: list[TeamRow], phase_codes: list[str]) -> SafeString:
                 continue
             level, percent = cell["level"], cell["percent"]
             css = "none" if level is None else int(level)
-            shown = "–" if percent is None else f"{percent:.0f}"
+            shown = "–" if percent is None else f"{percent:.0f}\u00a0% of points"
             cells.append(
                 f'<td class="level-{css}">{_level_text(level)}<br>'
-                f'<span class="small">{shown} %</span></td>'
+                f'<span class="small">{shown}</span></td>'
             )
         if row.latest and row.submitted_at:
             overall = f"<strong>{_level_text(row.overall)}</strong>"
