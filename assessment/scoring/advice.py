@@ -31,8 +31,6 @@ IMPACT_VALUE = {"high": 3, "medium": 2, "low": 1}
 EFFORT_DAYS = {"S": 3, "M": 10, "L": 30}  # person-days, to size the plan and a role's share
 QUARTER_DAYS = 60  # working days in 90 calendar days
 SMALL_TEAM = 4  # roles held (present or shared) up to which absent roles are given, not hired
-OWNER_WEIGHT = Fraction(1)
-CONTRIBUTOR_WEIGHT = Fraction(1, 2)
 
 # Tiers, lowest first: what the ranking puts ahead of risk and value.
 GATE_BLOCKER = 0  # a missing gate practice that holds back the next overall level
@@ -117,11 +115,13 @@ def _respecting_dependencies(
     yet in place); such a prerequisite is pulled in even when it was not recommended, just
     before what needs it. A prerequisite already in place, by hand, does not hold anything up."""
     ordered: list[str] = []
+    placed: set[str] = set()
     needed_for: dict[str, list[str]] = {}  # pulled in, and for which recommendations
 
     def place(code: str) -> None:
-        if code in ordered:
+        if code in placed:
             return
+        placed.add(code)
         for dependency in bank.question(code).depends_on:
             trace = traces[dependency]
             missing = trace.points is not None and trace.points < IN_PLACE
@@ -263,8 +263,10 @@ def roles(
     owned: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
     contributed: dict[str, list[AnswerTrace]] = {role.code: [] for role in bank.roles}
     open_practices: dict[str, list[str]] = {role.code: [] for role in bank.roles}
-    weight = dict.fromkeys(owned, Fraction(0))
-    shortfall = dict.fromkeys(owned, Fraction(0))
+    # Whole numbers, exact and fast: an owner's weight counts 2, a contributor's 1, times the
+    # risk weight; a practice's missing part in halves of a point (0, 1 or 2).
+    weight = dict.fromkeys(owned, 0)
+    shortfall = dict.fromkeys(owned, 0)
     for question in bank.questions:
         trace = traces[question.code]
         if trace.points is None:
@@ -272,21 +274,22 @@ def roles(
         in_reach = (
             question.level <= by_phase[question.phase].target or question.code in missing_gate
         )
-        linked = [(question.owner, OWNER_WEIGHT)]
+        missing_halves = 2 - round(trace.points * 2)
+        linked = [(question.owner, True)]
         for contributor in question.contributors:
             # A role counts once per question, at its highest weight.
             if contributor != question.owner:
-                linked.append((contributor, CONTRIBUTOR_WEIGHT))
-        for code, share in linked:
+                linked.append((contributor, False))
+        for code, as_owner in linked:
             if code not in owned:
                 continue
-            (owned if share == OWNER_WEIGHT else contributed)[code].append(trace)
-            if trace.points < 1.0:
+            (owned if as_owner else contributed)[code].append(trace)
+            if missing_halves:
                 open_practices[code].append(question.code)
             if in_reach:
-                w = share * RISK_WEIGHT[question.risk]
-                weight[code] += w
-                shortfall[code] += w * (1 - Fraction(round(trace.points * 2), 2))
+                w = (2 if as_owner else 1) * RISK_WEIGHT[question.risk]
+                weight[code] += 2 * w
+                shortfall[code] += w * missing_halves
     first_month = {rec.code for rec in ranked if rec.period == PLAN_PERIODS[0]}
     plan_days = dict.fromkeys(owned, 0)
     first_month_items: dict[str, list[str]] = {code: [] for code in owned}
@@ -303,7 +306,7 @@ def roles(
     for role in bank.roles:
         code = role.code
         presence = team.get(code, Presence.UNKNOWN)
-        gap = shortfall[code] / weight[code] if weight[code] else None
+        gap = Fraction(shortfall[code], weight[code]) if weight[code] else None
         # The verdict is about the next 90 days: a wide gap whose actions all come later is
         # not a reason to act on the role now.
         attention = bool(
