@@ -8,6 +8,8 @@ from assessment.models import (
     ExportJob,
     FinalAnswer,
     QuestionBank,
+    ReportShare,
+    ReportShareUse,
     Respondent,
     TeamStanding,
 )
@@ -83,3 +85,13 @@ class TeamStandingAdmin(ReadOnlyAdmin):
 @admin.register(Respondent)
 class RespondentAdmin(ReadOnlyAdmin):
     list_display = ["user", "assessment", "is_lead", "role"]
+
+
+@admin.register(ReportShare)
+class ReportShareAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "note", "created_by", "expires_at", "revoked_at"]
+
+
+@admin.register(ReportShareUse)
+class ReportShareUseAdmin(ReadOnlyAdmin):
+    list_display = ["share", "kind", "at", "address"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -292,3 +294,50 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done_steps / self.total_steps) if self.total_steps else 0
+
+
+class ReportShare(models.Model):
+    """A read-only link to one assessment's report (page and PDF) for someone without an account.
+    Only a hash of its token is stored: the link is shown once, when it is made."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="shares")
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 hex of the token
+    note = models.CharField(max_length=200, blank=True)  # who it is for, in the owner's words
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Share of {self.assessment} until {self.expires_at:%Y-%m-%d}"
+
+    def is_active(self, at: datetime) -> bool:
+        return self.revoked_at is None and at < self.expires_at
+
+
+class ReportShareUse(models.Model):
+    """Every time a shared link was opened: when, what (the page or the PDF), from where."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", "Report page"
+        PDF = "pdf", "PDF"
+
+    share = models.ForeignKey(ReportShare, on_delete=models.CASCADE, related_name="uses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -36,6 +36,14 @@ def may_reopen(membership: Membership) -> bool:
     return membership.can_manage
 
 
+NO_SHARING = "Only an owner or a consultant can share a report outside the organisation."
+
+
+def may_share(membership: Membership) -> bool:
+    """Make and revoke read-only links to a report: owners and consultants."""
+    return membership.can_manage
+
+
 def may_cancel_export(membership: Membership) -> bool:
     """Stop an organisation's export under way, whoever started it: owners and consultants."""
     return membership.can_manage

@@ -3,7 +3,7 @@ are stable: templates and tests use them."""
 
 from django.urls import path
 
-from assessment.views import consensus, exchange, questionnaire, report, team
+from assessment.views import consensus, exchange, questionnaire, report, share, team
 from core.views import members, organizations
 
 urlpatterns = [
@@ -95,6 +95,27 @@ urlpatterns = [
         "assessments/<int:assessment_id>/consensus/",
         consensus.assessment_consensus,
         name="assessment_consensus",
+    ),
+    # Read-only links to a report, for people without an account
+    path(
+        "assessments/<int:assessment_id>/shares/",
+        share.report_shares,
+        name="report_shares",
+    ),
+    path(
+        "assessments/<int:assessment_id>/shares/<int:share_id>/revoke/",
+        share.report_share_revoke,
+        name="report_share_revoke",
+    ),
+    path(
+        "share/<int:assessment_id>/<str:token>/",
+        share.shared_report,
+        name="shared_report",
+    ),
+    path(
+        "share/<int:assessment_id>/<str:token>/report.pdf",
+        share.shared_report_pdf,
+        name="shared_report_pdf",
     ),
     # The report
     path(

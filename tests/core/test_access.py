@@ -11,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # The only pages an anonymous visitor may reach.
-PUBLIC_URL_NAMES = {"login", "healthz"}
+# Public: signing in, health, and the read-only report links, which open with their token alone
+# (tests/web/test_shares.py covers their expiry, revocation and logging).
+PUBLIC_URL_NAMES = {"login", "healthz", "shared_report", "shared_report_pdf"}
 
 
 def all_url_patterns(

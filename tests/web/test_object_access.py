@@ -14,10 +14,12 @@ from assessment.models import (
     AssessmentEvent,
     ExportJob,
     FinalAnswer,
+    ReportShare,
     Respondent,
 )
 from assessment.selectors.exports import export_path
 from assessment.services.assessments import assessment_submit
+from assessment.services.shares import share_create
 from core.models import Membership, Role
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory
@@ -26,7 +28,16 @@ from tests.web.helpers import answer_everything_via_services
 pytestmark = pytest.mark.django_db
 
 # Views without an object in their URL, which other tests cover.
-NO_OBJECT = {"home", "healthz", "login", "logout", "organization_switch"}
+NO_OBJECT = {
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "organization_switch",
+    # Public by token: anyone holding a live link reads the report (tests/web/test_shares.py).
+    "shared_report",
+    "shared_report_pdf",
+}
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -56,7 +67,9 @@ def world(alice, draft, mlops_bank, settings, tmp_path):
     export_path(job).parent.mkdir(parents=True)
     export_path(job).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty ZIP
     respondent = second.respondents.create(user=member.user, role="data_scientist")
+    share, _ = share_create(assessment=draft, by=alice)
     return {
+        "share_id": share.pk,
         "respondent_id": respondent.pk,
         "job_id": job.pk,
         "slug": draft.team.organization.slug,
@@ -98,6 +111,7 @@ def snapshot() -> tuple:
         list(FinalAnswer.objects.order_by("pk").values_list("question_code", "value")),
         AssessmentEvent.objects.count(),
         list(ExportJob.objects.order_by("pk").values_list("status", "cancelled_by")),
+        list(ReportShare.objects.order_by("pk").values_list("revoked_at", "expires_at")),
     )
 
 
