@@ -34,7 +34,6 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 from assessment.formats.text import UNSTORABLE_CHARACTERS, UNSTORABLE_TEXT, is_storable
-from assessment.scoring.evidence import is_placeholder, placeholder_message
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 
 MAX_EVIDENCE_LENGTH = 2000
@@ -236,8 +235,6 @@ def _answer(code: str, entry: object, allow_na: bool, problems: list[str]) -> An
                 code=code, length=len(texts["evidence"]), limit=MAX_EVIDENCE_LENGTH
             )
         )
-    if is_placeholder(texts["evidence"]):
-        problems.append(f"answers.{code}.evidence: {placeholder_message(texts['evidence'])}")
     if value is AnswerValue.NOT_APPLICABLE:
         if not allow_na:
             # Giving a reason would not help, so that problem is not reported as well.

@@ -7,21 +7,29 @@ from django.db import migrations, models
 
 def repeated_labels(rows):
     """(pk, team id, label) in creation order -> {pk: new label} for every repeat: a second
-    "2026 Q4" of a team becomes "2026 Q4 (2)", and so on, case and spaces ignored."""
-    taken = {(team, " ".join(label.split()).lower()) for _, team, label in rows}
+    "2026 Q4" of a team becomes "2026 Q4 (2)", and so on. Compared as the constraint compares
+    (lower case), with spaces squashed too; a new label always fits in 100 characters."""
+
+    def key(team, label):
+        return (team, " ".join(label.split()).lower())
+
+    taken = {key(team, label) for _, team, label in rows}
     seen = set()
     renamed = {}
     for pk, team, label in rows:
-        key = (team, " ".join(label.split()).lower())
-        if key not in seen:
-            seen.add(key)
+        if key(team, label) not in seen:
+            seen.add(key(team, label))
             continue
         number = 2
-        while (team, f"{key[1]} ({number})") in taken:
+        while True:
+            suffix = f" ({number})"
+            candidate = label[: 100 - len(suffix)] + suffix
+            if key(team, candidate) not in taken:
+                break
             number += 1
-        new = f"{label} ({number})"[:100]
-        taken.add((team, new.lower()))
-        renamed[pk] = new
+        taken.add(key(team, candidate))
+        seen.add(key(team, candidate))
+        renamed[pk] = candidate
     return renamed
 
 

@@ -367,4 +367,6 @@ def _best_holder(bank: Bank, held: list[str], open_practices: list[str]) -> str:
         for role in (question.owner, *question.contributors):
             if role in involvement:
                 involvement[role] += 1
-    return max(held, key=lambda role: (involvement[role], -held.index(role)))
+    best = max(held, key=lambda role: (involvement[role], -held.index(role)))
+    # Nobody in the team touches these practices: better to ask for a name than to guess one.
+    return best if involvement[best] else ""

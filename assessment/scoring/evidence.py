@@ -18,6 +18,7 @@ EVIDENCE_PLACEHOLDER = (
     "Confluence\u201d); \u201c{text}\u201d is not evidence. Leave it empty if there is none."
 )
 
+_ARTEFACT_MARK = re.compile(r"[/#.\d_]|\w-\w")
 _LINK = re.compile(r"(?:https?|s3|gs|file)://\S+|\bwww\.\S+\.\S+", re.IGNORECASE)
 # Words that say "there is something" without saying what. Compared after lower-casing and
 # stripping punctuation, so "Yes!", "N/A" and "t.b.d." are caught too.
@@ -34,6 +35,9 @@ _PLACEHOLDERS = frozenset(
         "done",
         "true",
         "tbd",
+        "t b d",
+        "tbc",
+        "t b c",
         "todo",
         "tba",
         "na",
@@ -87,7 +91,11 @@ def is_placeholder(text: str) -> bool:
     stripped = text.strip()
     if not stripped or _LINK.search(stripped):
         return False
-    return normalised(stripped) in _PLACEHOLDERS or len(stripped) < MIN_EVIDENCE_LENGTH
+    if normalised(stripped) in _PLACEHOLDERS:
+        return True
+    # Short names of real artefacts carry a path, a number or an extension: "dvc.yaml",
+    # "PR #4521", "MLOPS-42", "go/churn". Short words without any of those name nothing.
+    return len(stripped) < MIN_EVIDENCE_LENGTH and not _ARTEFACT_MARK.search(stripped)
 
 
 def counts_as_evidence(text: str) -> bool:

@@ -374,3 +374,21 @@ def test_the_summary_names_strengths_risks_and_the_first_month_in_words() -> Non
         + list(summary.strengths)
     )
     assert not re.search(r"[A-Z]{3}-\d-\d\d", prose), prose
+
+
+def test_a_result_of_another_scoring_method_is_no_regression() -> None:
+    # Last quarter scored by engine 1: the same answers, a different method. A level that moved
+    # may only say the method changed, so the summary says that instead of "Regression".
+    before = score(TINY_BANK, AssessmentInput(answers=tiny_answers()))
+    stored = before.to_dict()
+    stored["engine_version"] = "1.0.0"
+    now = score(TINY_BANK, AssessmentInput(answers=tiny_answers(OPS_0_01=a("0"))))
+
+    summary = build_report(
+        TINY_BANK, now, COVER, Previous("2026 Q3", None, Result.from_dict(stored))
+    ).summary
+
+    assert summary.regressed is False
+    assert summary.change_sentence.startswith(
+        "Since 2026 Q3, the scoring method changed (this result uses the maturity model 2.0)"
+    )

@@ -61,3 +61,16 @@ def test_a_stored_placeholder_counts_as_no_evidence_and_is_listed() -> None:
     assert result.phase("design").evidenced_level == 0
     assert result.weak_evidence == ("DES-1-01",)
     assert result.to_dict()["weak_evidence"] == ["DES-1-01"]
+
+
+def test_an_answers_file_with_a_placeholder_is_read_and_the_placeholder_not_counted() -> None:
+    # An export of an assessment typed before the rule must import back: flagged, not refused.
+    from assessment.formats.answers_file import parse_answers_file
+
+    given = parse_answers_file(
+        {"bank": "tiny@1.0", "answers": {"DES-1-01": {"value": 1, "evidence": "yes"}}}, TINY_BANK
+    )
+    result = score(TINY_BANK, given)
+
+    assert result.weak_evidence == ("DES-1-01",)
+    assert result.phase("design").cell(1).evidenced_points == 0.5

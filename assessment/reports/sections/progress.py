@@ -72,6 +72,7 @@ class ProgressView:
     regressed: tuple[AnswerMove, ...]
     other: tuple[AnswerMove, ...]
     note: str  # how results of different bank versions were matched, when they differ
+    method_changed: bool = False  # scored by different engine majors: levels not comparable
 
     # The moves as one line of text each ("DES-0-02 from not in place to automated; …"): plain
     # text prints many times faster than one element per move.
@@ -156,6 +157,7 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
         )
     overall = move("Overall", comparison.overall)
     phases = tuple(move(names.get(c.phase, c.phase), c) for c in comparison.phases)
+    method_changed = previous.result.model != result.model
     return ProgressView(
         title=PROGRESS_TITLE.format(label=previous.label),
         previous_label=previous.label,
@@ -167,6 +169,7 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
         improved=tuple(answer_move(c) for c in comparison.improved),
         regressed=tuple(answer_move(c) for c in comparison.regressed),
         other=tuple(answer_move(c) for c in comparison.other),
+        method_changed=method_changed,
         note=""
         if comparison.same_bank
         else (

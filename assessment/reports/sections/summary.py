@@ -167,7 +167,7 @@ TOP_LINES = 3  # strengths and risks the summary names
 
 
 def regressed(progress: ProgressView | None) -> bool:
-    if progress is None:
+    if progress is None or progress.method_changed:
         return False
     return progress.overall.direction == DOWN or any(p.direction == DOWN for p in progress.phases)
 
@@ -185,6 +185,13 @@ def change_sentence(progress: ProgressView | None) -> str:
         else "no practice changed"
     )
     overall = progress.overall
+    if progress.method_changed:
+        # Engine 2 counts level 0 and the gate differently: a level that moved may only say
+        # that the method did. Say so rather than call it a regression.
+        return (
+            f"{since}, the scoring method changed (this result uses the maturity model 2.0), so "
+            f"the levels are not comparable: {answers}."
+        )
     if overall.direction == DOWN or fallen:
         what = (
             f"the overall level fell from {in_sentence(overall.before)} to "
