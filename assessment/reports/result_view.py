@@ -366,6 +366,13 @@ def role_reason(bank: Bank, role: RoleResult, people: Mapping[str, str]) -> str:
     if role.action is RoleAction.STRENGTHEN:
         holder = f" ({people[role.code]})" if role.code in people else ""
         return f"Give the {name}{holder} the time and mandate: {because}; {load}.{too_much}"
+    if role.code in people:
+        # The composition says nobody holds it, yet someone answered in that role.
+        return (
+            f"The team composition says nobody is the {name}, yet {people[role.code]} answered "
+            f"as one: correct the composition, or give them the time and mandate: {because}; "
+            f"{load}.{too_much}"
+        )
     if role.action is RoleAction.ASSIGN:
         who = _holder(bank, role.assign_to, people)
         target = f"give it to the {who}" if who else "name one person to own it"

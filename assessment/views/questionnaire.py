@@ -156,6 +156,21 @@ def assessment_phase(
         raise Http404 from None
     respondent = respondent_for(assessment, request.user)
     not_yours = phase_refusal(respondent.phases if respondent else None, current.code)
+    autosave = request.headers.get("X-Autosave") == "1"
+    if autosave and request.method == "POST":
+        # The page's background save gets the refusal as data, not as a page or a message
+        # that would surface later somewhere else.
+        refusal = (
+            (409, SUBMITTED_READ_ONLY)
+            if assessment.is_submitted
+            else (403, READ_ONLY_ROLE)
+            if not may_edit(membership)
+            else (403, not_yours)
+            if not_yours
+            else None
+        )
+        if refusal is not None:
+            return JsonResponse({"error": refusal[1]}, status=refusal[0])
     if request.method == "POST":
         if not may_edit(membership):
             raise PermissionDenied(READ_ONLY_ROLE)
@@ -166,7 +181,6 @@ def assessment_phase(
     answers = respondent_answers(respondent) if respondent else {}
     questions = bank.questions_in(current.code)
     form = PhaseAnswersForm(request.POST or None, questions=questions, answers=answers)
-    autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         if form.is_valid() and respondent is not None:
             try:

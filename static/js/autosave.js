@@ -10,6 +10,7 @@
   let timer = null;
   let saving = false;
   let again = false;
+  let edits = 0; // every input or change; a save covers the edits made before it was sent
 
   function say(text) { if (status) status.textContent = text; }
 
@@ -22,33 +23,43 @@
     });
   }
 
-  function markAnswered() {
+  // What the page said after a failed save no longer holds once a save went through.
+  function clearStaleNotices() {
     form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
       const chosen = fieldset.querySelector("input[type=radio]:checked");
-      const badge = fieldset.querySelector(".unanswered-badge");
-      if (chosen && badge) badge.remove();
+      fieldset.querySelectorAll(".unanswered-badge, .unsaved-badge").forEach(function (badge) {
+        if (chosen || badge.classList.contains("unsaved-badge")) badge.remove();
+      });
     });
+    document.querySelectorAll(".unsaved-notice").forEach(function (notice) { notice.remove(); });
   }
 
   function save() {
     if (saving) { again = true; return; }
     saving = true;
-    say("Saving…");
     const sent = new FormData(form);
+    const sentAtEdit = edits;
+    say("Saving…");
     fetch(form.action || window.location.href, {
       method: "POST",
       body: sent,
       headers: { "X-Autosave": "1", "Accept": "application/json" },
       credentials: "same-origin",
     }).then(function (response) {
+      const json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.redirected || !json) {
+        // Signed out (the sign-in page answered) or another page: nothing was saved.
+        return { ok: false, data: { error: "Not saved: you may have been signed out. Press Save to keep your answers." } };
+      }
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (outcome) {
       if (outcome.ok) {
         refreshInitials(sent);
-        markAnswered();
+        clearStaleNotices();
         const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
         say("Saved at " + time + " · " + outcome.data.answered + " of " + outcome.data.total + " answered");
-        form.dispatchEvent(new CustomEvent("autosaved"));
+        // Only what was sent is saved: the page stays "dirty" if anything was typed since.
+        form.dispatchEvent(new CustomEvent("autosaved", { detail: { upToDate: edits === sentAtEdit } }));
       } else if (outcome.data.errors) {
         say("Not saved: a field needs correcting. Press Save to see which.");
       } else {
@@ -66,5 +77,8 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(save, DELAY_MS);
   }
-  form.addEventListener("change", schedule);
+  form.addEventListener("input", function () { edits += 1; });
+  form.addEventListener("change", function () { edits += 1; schedule(); });
+  // The Save button takes over: no background save races it.
+  form.addEventListener("submit", function () { window.clearTimeout(timer); });
 })();

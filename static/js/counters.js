@@ -14,8 +14,13 @@
     field.insertAdjacentElement("afterend", counter);
     counter.insertAdjacentElement("afterend", alert);
     let wasOver = false;
+    // Count as the server does: a line break is sent as two characters (CR LF), and an emoji
+    // is one character, not two UTF-16 units.
+    function counted() {
+      return Array.from(field.value.replace(/\r?\n/g, "\r\n")).length;
+    }
     function update() {
-      const length = field.value.length;
+      const length = counted();
       const over = length > limit;
       counter.textContent = over
         ? format.format(length - limit) + " characters over the limit of " + format.format(limit)

@@ -7,7 +7,9 @@
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("submit", function () { dirty = false; });
   // A background save (autosave.js) stores everything typed so far.
-  form.addEventListener("autosaved", function () { dirty = false; });
+  form.addEventListener("autosaved", function (event) {
+    if (event.detail && event.detail.upToDate) dirty = false;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });

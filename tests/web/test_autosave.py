@@ -51,3 +51,23 @@ def test_a_failed_save_says_the_ticked_answers_are_not_stored(alice_client, draf
     assert (blocks["DES-0-02"].answered, blocks["DES-0-02"].unsaved) == (True, True)
     assert (blocks["DES-0-03"].answered, blocks["DES-0-03"].unsaved) == (False, False)
     assert body.count("Not saved yet") == 2
+
+
+def test_an_autosave_refused_gets_its_reason_as_data(alice_client, client, alice, draft):
+    from tests.web.helpers import answer_everything_via_services
+
+    answer_everything_via_services(alice, draft, "1")
+    alice_client.post(f"/assessments/{draft.pk}/submit/")
+
+    response = alice_client.post(
+        f"/assessments/{draft.pk}/phases/design/",
+        phase_post_data(draft, "design", {"DES-0-01": "0"}),
+        headers={"X-Autosave": "1"},
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "This assessment is submitted; an owner can reopen it to change answers."
+    }
+    # No message queued for some later page.
+    assert "submitted; an owner can reopen" not in alice_client.get("/").content.decode()

@@ -64,3 +64,12 @@ def test_the_migration_numbers_labels_repeated_before_the_rule():
         (5, 7, "2026  Q4"),
     ]
     assert migration.repeated_labels(rows) == {2: "2026 q4 (3)", 5: "2026  Q4 (4)"}
+    # Spaces repeated, and labels at the 100-character limit: every new label is free and fits.
+    long = "L" * 100
+    rows = [(1, 7, "2026  Q4"), (2, 7, "2026  Q4"), (3, 7, "2026  Q4"), (4, 7, long), (5, 7, long)]
+    renamed = migration.repeated_labels(rows)
+    assert renamed[2] == "2026  Q4 (2)"
+    assert renamed[3] == "2026  Q4 (3)"
+    assert renamed[5] == "L" * 96 + " (2)"
+    final = [(team, renamed.get(pk, label).lower()) for pk, team, label in rows]
+    assert len(set(final)) == len(final)
