@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assessment.models import Assessment
 from assessment.services.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_load
 from tests.browser.conftest import serious_violations
+from tests.web.helpers import demo_paths
 
 if TYPE_CHECKING:
     from axe_playwright_python.sync_playwright import Axe
@@ -18,36 +18,6 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def demo_pages() -> list[str]:
-    """The pages of the demo, with its real data: three quarters of history, a draft."""
-    submitted = Assessment.objects.filter(team__name="Fraud detection", status="submitted")
-    first, last = (
-        submitted.order_by("submitted_at").first(),
-        submitted.order_by("submitted_at").last(),
-    )
-    assert first is not None
-    assert last is not None
-    draft = Assessment.objects.get(team__name="Fraud detection", status="draft")
-    team, org = last.team, last.team.organization.slug
-    return [
-        "/",
-        f"/orgs/{org}/",
-        f"/orgs/{org}/members/",
-        f"/orgs/{org}/activity/",
-        f"/teams/{team.pk}/",
-        f"/teams/{team.pk}/compare/?before={first.pk}&after={last.pk}",
-        f"/teams/{team.pk}/assessments/new/",
-        f"/teams/{team.pk}/assessments/import/",
-        f"/assessments/{draft.pk}/team/",
-        f"/assessments/{draft.pk}/phases/design/",
-        f"/assessments/{draft.pk}/review/",
-        f"/assessments/{draft.pk}/respondents/",
-        f"/assessments/{draft.pk}/consensus/",
-        f"/assessments/{last.pk}/result/",
-        f"/assessments/{last.pk}/report/",
-    ]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -68,7 +38,7 @@ def test_no_page_scrolls_sideways(
 
     too_wide = {}
     findings = {}
-    for path in demo_pages():
+    for path in demo_paths():
         response = page.goto(path)
         assert response is not None
         assert response.status == 200, path

@@ -189,7 +189,7 @@ def fetcher() -> StaticFilesFetcher:
 
 
 def test_the_fetcher_serves_a_static_file(fetcher: StaticFilesFetcher) -> None:
-    url = (STATIC / "css" / "print.css").as_uri()
+    url = (STATIC / "css" / "fonts.css").as_uri()  # imported by print.css
 
     response = fetcher.fetch(url)
 

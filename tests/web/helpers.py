@@ -91,3 +91,36 @@ def load_bank_with_renamed_question(
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     call_command("load_question_bank", str(path), stdout=io.StringIO())
     return QuestionBank.objects.get(slug="mlops-maturity", version="2.1")
+
+
+def demo_paths() -> list[str]:
+    """The pages a user of the demo reaches, with its real data: three quarters of history, a
+    draft, confirmation pages. Shared by the phone-width and the HTML tests."""
+    from assessment.models import Assessment
+
+    fraud = Assessment.objects.filter(team__name="Fraud detection")
+    submitted = fraud.filter(status="submitted").order_by("submitted_at")
+    first, last = submitted.first(), submitted.last()
+    assert first is not None
+    assert last is not None
+    draft = fraud.get(status="draft")
+    team, org = last.team, last.team.organization.slug
+    return [
+        "/",
+        f"/orgs/{org}/",
+        f"/orgs/{org}/members/",
+        f"/orgs/{org}/activity/",
+        f"/teams/{team.pk}/",
+        f"/teams/{team.pk}/compare/?before={first.pk}&after={last.pk}",
+        f"/teams/{team.pk}/assessments/new/",
+        f"/teams/{team.pk}/assessments/import/",
+        f"/assessments/{draft.pk}/team/",
+        f"/assessments/{draft.pk}/phases/design/",
+        f"/assessments/{draft.pk}/review/",
+        f"/assessments/{draft.pk}/respondents/",
+        f"/assessments/{draft.pk}/consensus/",
+        f"/assessments/{draft.pk}/submit/",
+        f"/assessments/{last.pk}/result/",
+        f"/assessments/{last.pk}/report/",
+        f"/assessments/{last.pk}/reopen/",
+    ]
