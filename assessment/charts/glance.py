@@ -38,6 +38,9 @@ class CellScore:
     level: int
     percent: float | None  # None: no question applies
     met: bool
+    # Engine 2's level 0: every practice must be in place, so the bar is the share in place.
+    in_place: int | None = None
+    applicable: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,22 @@ def score_chart(
             if cell.percent is None:
                 figure = "no applicable question"
             else:
-                bar = track_w * max(0.0, min(cell.percent, 100.0)) / 100
+                share = (
+                    100 * cell.in_place / cell.applicable
+                    if cell.in_place is not None and cell.applicable
+                    else cell.percent
+                )
+                bar = track_w * max(0.0, min(share, 100.0)) / 100
                 if cell.met:
                     parts.append(svg_rect(label_w, y, bar, bar_h, fill=ACCENT, stroke=ACCENT))
                 elif bar > 0:
                     parts.append(svg_rect(label_w, y, bar, bar_h, fill=ACCENT_LIGHT, stroke=ACCENT))
-                figure = f"{cell.percent:.0f}{NBSP}% · {'met' if cell.met else 'not met'}"
+                status = "met" if cell.met else "not met"
+                figure = (
+                    f"{cell.in_place} of {cell.applicable} in place · {status}"
+                    if cell.in_place is not None
+                    else f"{cell.percent:.0f}{NBSP}% · {status}"
+                )
             figure = f"Level {cell.level}: {figure}"
             parts.append(
                 svg_text(

@@ -150,3 +150,25 @@ def test_the_team_trend_of_points_draws_no_misleading_threshold() -> None:
 
     assert not any("threshold" in text for text in texts(root))
     assert "Design 61\u00a0%" in texts(root)
+
+
+def test_level_0_is_drawn_as_practices_in_place_when_every_one_is_needed() -> None:
+    from assessment.charts.glance import CellScore, PhaseScores, score_chart
+
+    root = parse(
+        score_chart(
+            [
+                PhaseScores(
+                    "Design",
+                    (
+                        CellScore(0, 64.29, True, in_place=7, applicable=7),
+                        CellScore(1, 58.0, False),
+                    ),
+                )
+            ],
+            80.0,
+        )
+    )
+
+    assert "Level 0: 7 of 7 in place · met" in texts(root)
+    assert "Level 1: 58\u00a0% · not met" in texts(root)

@@ -24,7 +24,16 @@ def build_charts(view: ResultView) -> Charts:
             [
                 glance.PhaseScores(
                     p.name,
-                    tuple(glance.CellScore(c.level, c.percent, c.met) for c in p.cells),
+                    tuple(
+                        glance.CellScore(
+                            c.level,
+                            c.percent,
+                            c.met,
+                            in_place=c.in_place if c.all_in_place else None,
+                            applicable=c.applicable,
+                        )
+                        for c in p.cells
+                    ),
                 )
                 for p in view.phases
             ],
