@@ -212,6 +212,8 @@ def _cell_result(
     points = evidenced_points = 0.0
     critical_failures: list[str] = []
     evidenced_critical_failures: list[str] = []
+    # Applicable practices below "done by hand": what level 0, which needs all in place, counts.
+    not_in_place = evidenced_not_in_place = 0
     answers = []
     for question in questions:
         trace = traces[question.code]
@@ -222,6 +224,8 @@ def _cell_result(
         applicable += 1
         points += trace.points
         evidenced_points += trace.evidenced_points
+        not_in_place += trace.points < IN_PLACE
+        evidenced_not_in_place += trace.evidenced_points < IN_PLACE
         if question.critical:
             if trace.points < critical_minimum:
                 critical_failures.append(question.code)
@@ -232,9 +236,8 @@ def _cell_result(
     if foundation:
         # Level 0 asks for every practice in place, by hand or automated: a share of points
         # would call a team doing everything by hand "50 %, not yet level 0".
-        traced = [traces[q.code] for q in questions]
-        reaches = _all_in_place(traced, evidenced=False)
-        evidenced_reaches = _all_in_place(traced, evidenced=True)
+        reaches = not not_in_place
+        evidenced_reaches = not evidenced_not_in_place
         reaches_without_na = reaches and not na
     else:
         reaches = _reaches(points, applicable, threshold_ratio)
@@ -260,14 +263,6 @@ def _cell_result(
         rule=RULE_ALL_IN_PLACE if foundation else RULE_THRESHOLD,
         depends_on_na=met and bool(na) and not reaches_without_na,
     )
-
-
-def _all_in_place(traced: list[AnswerTrace], *, evidenced: bool) -> bool:
-    for trace in traced:
-        points = trace.evidenced_points if evidenced else trace.points
-        if points is not None and points < IN_PLACE:
-            return False
-    return True
 
 
 def _reaches(points: float, applicable: int, threshold_ratio: tuple[int, int]) -> bool:
