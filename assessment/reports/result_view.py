@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from assessment.reports.prose import NBSP, in_prose, join_names
 from assessment.scoring.advice import QUARTER_DAYS
 from assessment.scoring.engine import level_label
-from assessment.scoring.results import RULE_ALL_IN_PLACE, Result, RoleAction, RoleResult
+from assessment.scoring.results import (
+    RULE_ALL_IN_PLACE,
+    RecommendationResult,
+    Result,
+    RoleAction,
+    RoleResult,
+)
 from assessment.scoring.types import NOT_ANSWERED, Bank
 
 
@@ -240,30 +246,7 @@ def result_view(bank: Bank, result: Result, people: Mapping[str, str] | None = N
         for role in result.roles
     )
     recommendations = tuple(
-        RecommendationView(
-            code=rec.code,
-            statement=bank.question(rec.code).statement,
-            phase=rec.phase,
-            phase_name=bank.phase(rec.phase).name,
-            level=rec.level,
-            critical=rec.critical,
-            owner=rec.owner,
-            owner_name=bank.role(rec.owner).name,
-            answer=rec.answer.label_at(rec.level) if rec.answered else NOT_ANSWERED,
-            text=rec.text,
-            first_step=rec.first_step,
-            title=bank.question(rec.code).title,
-            gate=rec.gate,
-            period=rec.period,
-            blocking=rec.blocking,
-            needed_for=tuple(bank.question(code).name for code in rec.needed_for),
-            risk=bank.question(rec.code).risk,
-            risk_note=bank.question(rec.code).risk_note,
-            impact=bank.question(rec.code).impact,
-            effort=bank.question(rec.code).effort,
-            person=people.get(rec.owner, ""),
-        )
-        for rec in result.recommendations
+        _recommendation_view(bank, rec, people) for rec in result.recommendations
     )
     plan = _plan(recommendations) if modern else ()
     binding = {g.code for g in result.binding_gate}
@@ -306,6 +289,35 @@ def result_view(bank: Bank, result: Result, people: Mapping[str, str] | None = N
         not_applicable=not_applicable if modern else (),
         weak_evidence=result.weak_evidence,
         plan=plan,
+    )
+
+
+def _recommendation_view(
+    bank: Bank, rec: RecommendationResult, people: Mapping[str, str]
+) -> RecommendationView:
+    question = bank.question(rec.code)
+    return RecommendationView(
+        code=rec.code,
+        statement=question.statement,
+        phase=rec.phase,
+        phase_name=bank.phase(rec.phase).name,
+        level=rec.level,
+        critical=rec.critical,
+        owner=rec.owner,
+        owner_name=bank.role(rec.owner).name,
+        answer=rec.answer.label_at(rec.level) if rec.answered else NOT_ANSWERED,
+        text=rec.text,
+        first_step=rec.first_step,
+        title=question.title,
+        gate=rec.gate,
+        period=rec.period,
+        blocking=rec.blocking,
+        needed_for=tuple(bank.question(code).name for code in rec.needed_for),
+        risk=question.risk,
+        risk_note=question.risk_note,
+        impact=question.impact,
+        effort=question.effort,
+        person=people.get(rec.owner, ""),
     )
 
 
