@@ -16,6 +16,12 @@ from assessment.reports.prose import format_date
 from assessment.reports.result_view import ResultView, result_view
 from assessment.reports.sections.appendix import AppendixPhase, build_appendix
 from assessment.reports.sections.charts import Charts, build_charts
+from assessment.reports.sections.commentary import (
+    NO_BRANDING,
+    NO_COMMENTARY,
+    Branding,
+    Commentary,
+)
 from assessment.reports.sections.cover import REPORT_TITLE, Cover, CoverView, build_cover
 from assessment.reports.sections.disagreements import Disagreement
 from assessment.reports.sections.method import Method, build_method
@@ -74,6 +80,8 @@ class ReportContext:
     # The team's levels over its submitted assessments (the same chart as the team page); ""
     # with fewer than three, where the progress table says it all.
     trend_chart: str = ""
+    branding: Branding = NO_BRANDING
+    commentary: Commentary = NO_COMMENTARY
 
     @property
     def section_titles(self) -> dict[str, str]:
@@ -87,6 +95,8 @@ def build_report(
     previous: Previous | None = None,
     disagreements: tuple[Disagreement, ...] | None = None,
     history: tuple[TrendPoint, ...] = (),
+    branding: Branding = NO_BRANDING,
+    commentary: Commentary = NO_COMMENTARY,
 ) -> ReportContext:
     """The whole report for `result` (scored against `bank`), ready for a template."""
     view = result_view(bank, result, dict(cover.people))
@@ -130,4 +140,6 @@ def build_report(
         )
         if len(history) >= MIN_TREND_POINTS
         else "",
+        branding=branding,
+        commentary=commentary,
     )
