@@ -68,3 +68,12 @@ def in_prose(name: str) -> str:
     if len(first) > 1 and first[1:] == first[1:].lower() and first[0].isupper():
         return first[0].lower() + first[1:] + (f" {rest}" if rest else "")
     return name
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis when cut:
+    for one-line places such as the running header, where a long team name would wrap."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,.;:·") + "…"

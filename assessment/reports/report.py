@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assessment.charts.trend import TrendPoint, level_trend_chart
-from assessment.reports.prose import format_date
+from assessment.reports.prose import clipped, format_date
 from assessment.reports.result_view import ResultView, result_view
 from assessment.reports.sections.appendix import AppendixPhase, build_appendix
 from assessment.reports.sections.charts import Charts, build_charts
@@ -39,9 +39,11 @@ from assessment.scoring.types import Bank
 
 LANGUAGE = "en"
 MIN_TREND_POINTS = 3  # two assessments are a comparison, not yet a trend
+HEADER_PART = 45  # characters of the team and of the label in the running header
 
 # Section anchors and headings, in the order the report shows them. Tests assert these texts.
-SUMMARY = ("summary", "Executive summary")
+SUMMARY = ("summary", "Executive summary")  # one page a CTO reads alone
+FINDINGS = ("findings", "Findings in detail")  # the summary's reasoning, after the plan
 GRID = ("grid", "Phase and level grid")
 CHARTS = ("charts", "Levels and scores at a glance")
 PROGRESS = ("progress", PROGRESS_TITLE)
@@ -84,6 +86,13 @@ class ReportContext:
     commentary: Commentary = NO_COMMENTARY
 
     @property
+    def marking(self) -> str:
+        """The line at the foot of every page: the confidentiality marking, and "Draft" while
+        the commentary is not published."""
+        parts = ("Draft" if self.commentary.draft else "", self.branding.confidentiality)
+        return " · ".join(part for part in parts if part)
+
+    @property
     def section_titles(self) -> dict[str, str]:
         return {section.anchor: section.title for section in self.sections}
 
@@ -102,12 +111,14 @@ def build_report(
     view = result_view(bank, result, dict(cover.people))
     without_evidence = automated_without_evidence(result)
     progress = build_progress(bank, previous, result) if previous is not None else None
-    sections = [Section(*SUMMARY), Section(*GRID), Section(*CHARTS)]
+    # The page a CTO reads alone, then the plan, then the detail.
+    sections = [Section(*SUMMARY), Section(*ROADMAP), Section(*FINDINGS), Section(*GRID)]
+    sections.append(Section(*CHARTS))
     if progress is not None:
         sections.append(Section(PROGRESS[0], progress.title))
     if disagreements is not None:
         sections.append(Section(*DISAGREEMENTS))
-    sections += [Section(*ROLES), Section(*ROADMAP), Section(*METHOD), Section(*APPENDIX)]
+    sections += [Section(*ROLES), Section(*METHOD), Section(*APPENDIX)]
 
     title = REPORT_TITLE + (f": {cover.team}, {cover.label}" if cover.team else f": {cover.label}")
     date_text = format_date(cover.date)
@@ -120,7 +131,16 @@ def build_report(
             + (f" ({cover.organisation})" if cover.organisation else "")
             + f": {view.overall_label} overall, scored against {bank.title} {bank.version}."
         ),
-        header=" · ".join(part for part in (cover.team, cover.label, date_text) if part),
+        # One line above every page: a long team or label is clipped rather than wrapped.
+        header=" · ".join(
+            part
+            for part in (
+                clipped(cover.team, HEADER_PART),
+                clipped(cover.label, HEADER_PART),
+                date_text,
+            )
+            if part
+        ),
         cover=build_cover(bank, result, cover, date_text),
         view=view,
         summary=build_summary(bank, view, len(without_evidence), result, progress),

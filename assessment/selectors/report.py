@@ -28,9 +28,10 @@ from core.selectors import display_name
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "9"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
+REPORT_LAYOUT_VERSION = "10"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
 # 5: the index, the gate and the N/A list of engine 2; 6, 7: the plan, strengths, risks, roles;
-# 8: tables within the margins, role headings kept with their verdict; 9: level 0 in the chart
+# 8: tables within the margins, role headings kept with their verdict; 9: level 0 in the chart;
+# 10: the one-page executive summary, the plan before the detail, branding and commentary
 
 
 @dataclass(frozen=True)

@@ -50,18 +50,20 @@ def dictionary(value: object) -> DictionaryObject:
 def test_every_section_heading_is_printed(report: ReportContext, text: str) -> None:
     titles = [section.title for section in report.sections]
 
+    # The page a CTO reads alone, then the plan, then the detail.
     assert titles == [
         "Executive summary",
+        "Roadmap",
+        "Findings in detail",
         "Phase and level grid",
         "Levels and scores at a glance",
         "Progress since 2026 Q3",
         "Role gaps",
-        "Roadmap",
         "How this was scored",
         "Appendix: every question and answer",
     ]
     for title in titles:
-        # Once in the contents on the cover, once as the heading itself.
+        # Once in the contents on page 2, once as the heading itself.
         assert text.count(title) >= 2, title
 
 
@@ -158,7 +160,9 @@ def test_the_page_count_is_sane_and_pages_are_numbered(reader: pypdf.PdfReader) 
     second = reader.pages[1].extract_text()
     assert f"Page 2 of {pages}" in second
     assert "Fraud detection · 2026 Q4 · 20 November 2026" in second
-    assert "Page 1 of" not in reader.pages[0].extract_text()  # the cover has no header or footer
+    first = reader.pages[0].extract_text()
+    assert f"Page 1 of {pages}" in first  # the first page is the executive summary
+    assert "Fraud detection · 2026 Q4 · 20 November 2026" not in first  # and has no header
 
 
 def test_the_shipped_font_is_embedded(reader: pypdf.PdfReader) -> None:

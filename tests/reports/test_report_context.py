@@ -10,6 +10,7 @@ from assessment.reports.prose import format_date
 from assessment.reports.report import (
     APPENDIX,
     CHARTS,
+    FINDINGS,
     GRID,
     METHOD,
     ROADMAP,
@@ -48,10 +49,11 @@ def test_sections_come_in_order_and_progress_only_with_a_previous_result() -> No
     alone = build_report(TINY_BANK, result, COVER)
     compared = build_report(TINY_BANK, result, COVER, Previous("2026 Q3", date(2026, 1, 9), result))
 
-    expected = [SUMMARY, GRID, CHARTS, ROLES, ROADMAP, METHOD, APPENDIX]
+    # The page a CTO reads alone, then the plan, then the detail.
+    expected = [SUMMARY, ROADMAP, FINDINGS, GRID, CHARTS, ROLES, METHOD, APPENDIX]
     assert [(s.anchor, s.title) for s in alone.sections] == expected
     assert alone.progress is None
-    assert [s.anchor for s in compared.sections][3] == "progress"
+    assert [s.anchor for s in compared.sections][5] == "progress"
     assert compared.section_titles["progress"] == "Progress since 2026 Q3"
     assert compared.progress is not None
     assert compared.progress.previous_date == "9 January 2026"
@@ -174,7 +176,8 @@ def test_role_gaps_get_one_sentence_each_and_a_section_with_their_practices() ->
     codes = ["DEV-1-01", "DEV-1-02", "DEV-2-01", "OPS-0-01", "OPS-2-01"]
     assert [p.code for p in ml.open_practices] == codes
     assert {p.relation for p in ml.open_practices} == {"owner"}
-    assert ml.open_summary == "5 of 10: " + ", ".join(codes)
+    # A count only: the roadmap and the appendix name the practices.
+    assert ml.open_summary == "5 of 10"
     # The data scientist only contributes to DEV-1-02 here.
     scientist = roles["data_scientist"]
     assert [(p.code, p.relation) for p in scientist.open_practices] == [("DEV-1-02", "contributor")]
@@ -347,7 +350,7 @@ def test_a_regression_is_said_first_in_the_summary() -> None:
     assert summary.regressed is True
     assert summary.change_sentence == (
         "Regression. Since 2026 Q3, the overall level fell from Level 2 \u2013 CI/CD pipeline "
-        "automation to not yet level 0: 0 practices improved and 1 went back."
+        "automation to not yet level 0: no practice improved and 1 went back."
     )
 
 

@@ -62,7 +62,9 @@ def test_the_result_page_shows_the_index_the_gate_and_each_na_with_its_reason(
 
 def test_the_report_says_the_same_in_its_summary(alice_client, platform):
     body = alice_client.get(f"/assessments/{platform.pk}/report/").content.decode()
-    summary = body[body.index('id="summary"') : body.index('id="summary-roles"')]
+    # The executive summary and, after the plan, its findings in detail.
+    summary = body[body.index('id="summary"') : body.index('id="roadmap"')]
+    summary += body[body.index('id="findings"') : body.index('id="findings-roles"')]
 
     assert "Maturity index 2.8 of 3" in summary
     assert "Held down by the security and governance gate" in summary
@@ -77,7 +79,7 @@ def test_the_report_says_the_same_in_its_summary(alice_client, platform):
         "model artefacts at deploy."
     ) in summary
     assert "gate: no security review before go-live" in summary
-    rest = body[body.index('id="summary-roles"') :]
+    rest = body[body.index('id="findings-roles"') :]
     assert "Marked not applicable (2)" in rest
     assert "Nobody holds the security &amp; compliance role" in rest
 

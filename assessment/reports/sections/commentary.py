@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The executive paragraph shares the first page with the summary, which must stay one page; a
+# section's note has the page to itself.
+EXECUTIVE_MAX_LENGTH = 700
+SECTION_NOTE_MAX_LENGTH = 2000
+
 
 @dataclass(frozen=True)
 class Branding:

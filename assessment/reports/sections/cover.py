@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from assessment.reports.prose import clipped, plural
 from assessment.scoring.results import Result
 from assessment.scoring.types import Bank
 
 REPORT_TITLE = "MLOps maturity report"
+SHORT_NAMES = 3  # respondents named on the first page; the method section names them all
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,23 @@ class CoverView:
     engine_version: str
     respondents: str  # "Alice Smith (lead), Bob Jones", or the source when nobody is named
     respondents_label: str  # "Respondents", or "Source" for an answers file
+    # For the first page: at most three names, then how many more ("… and 9 others").
+    respondents_short: str = ""
 
 
 def build_cover(bank: Bank, result: Result, cover: Cover, date_text: str) -> CoverView:
     if cover.respondents:
         names = [f"{cover.respondents[0]} (lead)", *cover.respondents[1:]]
         respondents, label = ", ".join(names), "Respondents"
+        others = len(names) - SHORT_NAMES
+        short = (
+            f"{', '.join(names[:SHORT_NAMES])} and {plural(others, 'other')}"
+            if others > 1
+            else respondents
+        )
     else:
         respondents, label = cover.source or "Not recorded", "Source"
+        short = clipped(respondents, 80)
     return CoverView(
         title=REPORT_TITLE,
         organisation=cover.organisation,
@@ -56,4 +67,5 @@ def build_cover(bank: Bank, result: Result, cover: Cover, date_text: str) -> Cov
         engine_version=result.engine_version,
         respondents=respondents,
         respondents_label=label,
+        respondents_short=short,
     )

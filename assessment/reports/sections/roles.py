@@ -32,16 +32,17 @@ class RoleSection:
     sentence: str
     practices: int
     open_practices: tuple[RolePracticeRow, ...]
+    first_month: tuple[str, ...] = ()  # titles of the first-month actions it owns
 
     @property
     def open_summary(self) -> str:
-        """The open practices in one line ("3 of 17: DES-0-01, DEV-1-02, OPS-0-03")."""
+        """How many of its practices are open ("3 of 17"); the roadmap and the appendix name
+        them, so the role section does not list them a third time."""
         if not self.practices:
             return "No practice linked"
         if not self.open_practices:
             return f"None of {self.practices}"
-        codes = ", ".join(practice.code for practice in self.open_practices)
-        return f"{len(self.open_practices)} of {self.practices}: {codes}"
+        return f"{len(self.open_practices)} of {self.practices}"
 
     @property
     def needs_action(self) -> bool:
@@ -100,6 +101,7 @@ def build_roles(bank: Bank, result: Result, view: ResultView) -> tuple[RoleSecti
                 sentence=sentence,
                 practices=total,
                 open_practices=rows,
+                first_month=role_view.first_month,
             )
         )
     return tuple(sections)

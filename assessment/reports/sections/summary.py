@@ -28,6 +28,9 @@ from assessment.scoring.results import IN_PLACE, Result, RoleAction
 from assessment.scoring.types import AnswerValue, Bank, Presence
 
 TOP_ACTIONS = 5  # the executive summary lists at most this many actions
+# The first page names at most this many first-month actions, so that it stays one page; the
+# roadmap lists them all.
+GLANCE_ACTIONS = 6
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,14 @@ class Summary:
     strengths: tuple[str, ...] = ()
     risks: tuple[RiskLine, ...] = ()
     first_month: tuple[RecommendationView, ...] = ()
+
+    @property
+    def glance_actions(self) -> tuple[RecommendationView, ...]:
+        return self.first_month[:GLANCE_ACTIONS]
+
+    @property
+    def glance_more(self) -> int:
+        return max(0, len(self.first_month) - GLANCE_ACTIONS)
 
 
 @dataclass(frozen=True)
@@ -179,11 +190,12 @@ def change_sentence(progress: ProgressView | None) -> str:
     since = f"Since {progress.previous_label}"
     fallen = [p for p in progress.phases if p.direction == DOWN]
     improved, regressed = len(progress.improved), len(progress.regressed)
-    answers = (
-        f"{plural(improved, 'practice')} improved and {regressed} went back"
-        if improved or regressed
-        else "no practice changed"
-    )
+    if improved:
+        answers = f"{plural(improved, 'practice')} improved and {regressed} went back"
+    elif regressed:
+        answers = f"no practice improved and {regressed} went back"
+    else:
+        answers = "no practice changed"
     overall = progress.overall
     if progress.method_changed:
         # Engine 2 counts level 0 and the gate differently: a level that moved may only say
