@@ -8,6 +8,7 @@ from assessment.models import (
     ExportJob,
     FinalAnswer,
     QuestionBank,
+    ReportCommentary,
     ReportShare,
     ReportShareUse,
     Respondent,
@@ -95,3 +96,8 @@ class ReportShareAdmin(ReadOnlyAdmin):
 @admin.register(ReportShareUse)
 class ReportShareUseAdmin(ReadOnlyAdmin):
     list_display = ["share", "kind", "at", "address"]
+
+
+@admin.register(ReportCommentary)
+class ReportCommentaryAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "updated_by", "updated_at", "published_at", "published_by"]

@@ -208,6 +208,9 @@ class AssessmentEvent(models.Model):
         RESPONDENT_ADDED = "respondent_added", "Respondent added"
         RESPONDENT_REMOVED = "respondent_removed", "Respondent removed"
         NAMING_CHOSEN = "naming_chosen", "Naming of respondents chosen"
+        COMMENTARY_SAVED = "commentary_saved", "Report commentary saved"
+        COMMENTARY_PUBLISHED = "commentary_published", "Report commentary published"
+        COMMENTARY_WITHDRAWN = "commentary_withdrawn", "Report commentary withdrawn"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -341,3 +344,33 @@ class ReportShareUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportCommentary(models.Model):
+    """The consultant's words on one assessment's report: an executive paragraph and a note per
+    section. A draft until published; publishing freezes the words and the organisation's
+    branding of that moment in `frozen`, and the report shows the frozen copy from then on. A
+    new submission makes it a draft again, since the figures it comments on have changed."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, primary_key=True, related_name="commentary"
+    )
+    executive = models.TextField(blank=True)
+    notes = models.JSONField(default=dict, blank=True)  # {section anchor: text}
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # {"branding": {...}, "commentary": {...}} as they were when published; null for a draft.
+    frozen = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Commentary on {self.assessment}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

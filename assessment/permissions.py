@@ -39,6 +39,15 @@ def may_reopen(membership: Membership) -> bool:
 NO_SHARING = "Only an owner or a consultant can share a report outside the organisation."
 
 
+NO_COMMENTARY = "Only an owner or a consultant can write and publish a report's commentary."
+
+
+def may_sign_reports(membership: Membership) -> bool:
+    """Write and publish a report's commentary and set the organisation's report branding:
+    owners and consultants, who answer for what the client reads."""
+    return membership.can_manage
+
+
 def may_share(membership: Membership) -> bool:
     """Make and revoke read-only links to a report: owners and consultants."""
     return membership.can_manage

@@ -3,7 +3,16 @@ are stable: templates and tests use them."""
 
 from django.urls import path
 
-from assessment.views import consensus, exchange, questionnaire, report, share, team
+from assessment.views import (
+    commentary,
+    consensus,
+    exchange,
+    portfolio,
+    questionnaire,
+    report,
+    share,
+    team,
+)
 from core.views import members, organizations
 
 urlpatterns = [
@@ -14,6 +23,11 @@ urlpatterns = [
         "orgs/<slug:slug>/activity/",
         organizations.organization_activity_log,
         name="organization_activity",
+    ),
+    path(
+        "orgs/<slug:slug>/portfolio.pdf",
+        portfolio.organization_portfolio_pdf,
+        name="organization_portfolio_pdf",
     ),
     path("orgs/<slug:slug>/members/", members.organization_members, name="organization_members"),
     path(
@@ -96,6 +110,22 @@ urlpatterns = [
         consensus.assessment_consensus,
         name="assessment_consensus",
     ),
+    # The consultant's words on a report, and its branding per organisation
+    path(
+        "assessments/<int:assessment_id>/commentary/",
+        commentary.report_commentary,
+        name="report_commentary",
+    ),
+    path(
+        "assessments/<int:assessment_id>/commentary/withdraw/",
+        commentary.report_commentary_withdraw,
+        name="report_commentary_withdraw",
+    ),
+    path(
+        "orgs/<slug:slug>/branding/",
+        organizations.organization_branding,
+        name="organization_branding",
+    ),
     # Read-only links to a report, for people without an account
     path(
         "assessments/<int:assessment_id>/shares/",
@@ -127,6 +157,11 @@ urlpatterns = [
         "assessments/<int:assessment_id>/report.pdf",
         report.assessment_report_pdf,
         name="assessment_report_pdf",
+    ),
+    path(
+        "assessments/<int:assessment_id>/report.docx",
+        report.assessment_report_docx,
+        name="assessment_report_docx",
     ),
     # Moving assessments in and out
     path(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import Membership, Organization, OrganizationEvent, Team
+from core.models import Membership, Organization, OrganizationEvent, ReportBranding, Team
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +53,9 @@ class MembershipAdmin(admin.ModelAdmin):
 class OrganizationEventAdmin(ReadOnlyAdmin):
     list_display = ["organization", "kind", "user", "at", "detail"]
     list_filter = ["kind"]
+
+
+@admin.register(ReportBranding)
+class ReportBrandingAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "prepared_by", "firm", "confidentiality", "updated_at"]
+    exclude = ["logo"]  # bytes; the organisation's branding page shows it

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from core import selectors
+from core import logos, selectors
 from core.models import Organization, Role
 
 NO_SUCH_USER = (
@@ -48,3 +48,48 @@ class MemberInviteForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label="Role")
+
+
+class ReportBrandingForm(forms.Form):
+    """How the organisation's reports are signed. The logo is checked and re-encoded here, so
+    that `cleaned_data["logo"]` is a clean PNG, b"" to remove it, or None to keep it."""
+
+    prepared_by = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Prepared by",
+        help_text="The person who signs the reports, e.g. \u201cJane Doe\u201d.",
+    )
+    firm = forms.CharField(
+        max_length=120, required=False, label="Firm", help_text="e.g. “Northwind Advisory”."
+    )
+    confidentiality = forms.CharField(
+        max_length=160,
+        required=False,
+        label="Confidentiality marking",
+        help_text="Printed at the foot of every page, e.g. “Confidential: for Acme only”.",
+    )
+    logo = forms.FileField(
+        required=False,
+        label="Logo",
+        help_text="PNG or JPEG, up to 1 MB and 4000 × 4000 pixels; printed at most 40 mm wide.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > logos.MAX_UPLOAD_BYTES:  # refused before reading it into memory
+            raise forms.ValidationError(logos.TOO_LARGE.format(size=upload.size // 1024))
+        try:
+            return logos.clean_logo(upload.read())
+        except logos.LogoRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+
+    def logo_change(self) -> bytes | None:
+        cleaned: bytes | None = self.cleaned_data["logo"]
+        if cleaned is not None:
+            return cleaned
+        return b"" if self.cleaned_data["remove_logo"] else None

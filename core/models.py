@@ -88,6 +88,7 @@ class OrganizationEvent(models.Model):
         MEMBER_ADDED = "member_added", "Member added"
         ROLE_CHANGED = "role_changed", "Role changed"
         MEMBER_REMOVED = "member_removed", "Member removed"
+        BRANDING_CHANGED = "branding_changed", "Report branding changed"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -101,3 +102,23 @@ class OrganizationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportBranding(models.Model):
+    """How an organisation's reports are signed: who prepared them, for which firm, how
+    confidential they are, and a logo. Kept apart from `Organization` so that the logo's bytes
+    are read only when a report needs them."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="branding"
+    )
+    prepared_by = models.CharField(max_length=120, blank=True)
+    firm = models.CharField(max_length=120, blank=True)
+    confidentiality = models.CharField(max_length=160, blank=True)
+    # A PNG re-encoded from the upload (core/logos.py): never the bytes as sent. Stored in the
+    # database rather than on a disk, so every host of a deployment serves the same logo.
+    logo = models.BinaryField(blank=True, default=b"")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Report branding of {self.organization}"

@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from core.models import Membership, Organization, OrganizationEvent, Role, Team
+from core.models import (
+    Membership,
+    Organization,
+    OrganizationEvent,
+    ReportBranding,
+    Role,
+    Team,
+)
 from core.selectors import display_name
 
 LAST_OWNER = "An organisation needs at least one owner: make someone else owner first."
@@ -70,6 +77,42 @@ def membership_remove(*, membership: Membership, by: User) -> None:
             by,
             display_name(membership.user),
         )
+
+
+def branding_save(
+    *,
+    organization: Organization,
+    prepared_by: str,
+    firm: str,
+    confidentiality: str,
+    logo: bytes | None,
+    by: User,
+) -> ReportBranding:
+    """Sign the organisation's reports. `logo`: a cleaned PNG (core/logos.py) to replace the
+    current one, b"" to remove it, None to keep it. Published reports keep the branding they
+    were published with."""
+    with transaction.atomic():
+        branding, _ = ReportBranding.objects.select_for_update().get_or_create(
+            organization=organization
+        )
+        branding.prepared_by, branding.firm = prepared_by.strip(), firm.strip()
+        branding.confidentiality = confidentiality.strip()
+        changed_logo = logo is not None and bytes(logo) != bytes(branding.logo)
+        if logo is not None:
+            branding.logo = logo
+        branding.save()
+        detail = ", ".join(
+            part
+            for part in (
+                f"prepared by {branding.prepared_by or 'nobody named'}",
+                f"firm {branding.firm or 'none'}",
+                f"marking {branding.confidentiality or 'none'}",
+                ("logo removed" if not logo else "new logo") if changed_logo else "",
+            )
+            if part
+        )
+        _record(organization.pk, OrganizationEvent.Kind.BRANDING_CHANGED, by, detail)
+    return branding
 
 
 def _record(organization_id: int, kind: str, by: User, detail: str) -> None:

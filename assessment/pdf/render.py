@@ -15,6 +15,7 @@ template's <head>.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import re
 import threading
@@ -31,6 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from assessment.reports.report import ReportContext
+from core.logos import LOGO_URI_PREFIX
 
 PRINT_TEMPLATE = "reports/print.html"
 PRINT_STYLESHEET = Path("css") / "print.css"
@@ -70,6 +72,14 @@ class StaticFilesFetcher(URLFetcher):
 
     # WeasyPrint passes request headers; files from disk need none.
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:  # noqa: ARG002
+        if url.startswith(LOGO_URI_PREFIX):
+            # The organisation's logo, re-encoded as PNG when uploaded (core/logos.py): the one
+            # resource that does not come from a static folder. Nothing else may be inline.
+            return URLFetcherResponse(
+                url,
+                base64.b64decode(url.removeprefix(LOGO_URI_PREFIX), validate=True),
+                headers={"Content-Type": "image/png"},
+            )
         path = self.path_for(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(

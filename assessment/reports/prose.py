@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
 
@@ -31,12 +32,20 @@ _MONTHS = (
 )
 
 
+def rounded(value: float, places: int = 0) -> str:
+    """`value` rounded half up from its shortest decimal form, as the templates' `floatformat`
+    rounds: 62.5 is "63" and 1.65 is "1.7" in the prose as in the tables beside it (Python's own
+    format would say "62" and "1.6")."""
+    step = Decimal(1).scaleb(-places)
+    return str(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def percent_text(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}{NBSP}%"
+    return "n/a" if value is None else f"{rounded(value)}{NBSP}%"
 
 
 def share_text(value: float) -> str:
-    return f"{value * 100:.0f}{NBSP}%"
+    return f"{rounded(value * 100)}{NBSP}%"
 
 
 def join_names(names: list[str]) -> str:

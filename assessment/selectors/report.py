@@ -23,6 +23,7 @@ from assessment.selectors.assessments import (
     team_history,
     trend_points,
 )
+from assessment.selectors.commentary import Signature, report_signature
 from assessment.selectors.respondents import respondents, role_holders
 from core.selectors import display_name
 
@@ -42,6 +43,7 @@ class ReportSources:
     assessment: Assessment
     previous: Assessment | None
     history: tuple[Assessment, ...]  # submitted up to and including this one, oldest first
+    signature: Signature  # the branding and the consultant's commentary
 
     @property
     def pdf_key(self) -> PdfKey:
@@ -58,7 +60,8 @@ class ReportSources:
             variant=(
                 f"layout={REPORT_LAYOUT_VERSION};this={_submission(self.assessment)};"
                 f"previous={compared};"
-                f"history={hashlib.sha256(history.encode()).hexdigest()[:16]}"
+                f"history={hashlib.sha256(history.encode()).hexdigest()[:16]};"
+                f"signature={self.signature.fingerprint}"
             ),
         )
 
@@ -71,6 +74,7 @@ def report_sources(assessment: Assessment) -> ReportSources:
         assessment=assessment,
         previous=previous_submitted_assessment(assessment),
         history=tuple(team_history(assessment)),
+        signature=report_signature(assessment),
     )
 
 
@@ -108,6 +112,8 @@ def report_context(sources: ReportSources) -> ReportContext:
         if snapshot is not None
         else None,
         tuple(trend_points(list(sources.history))),
+        branding=sources.signature.branding,
+        commentary=sources.signature.commentary,
     )
 
 

@@ -22,6 +22,7 @@ from assessment.scoring.summary import result_summary
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.assessments import engine_input
 from assessment.selectors.consensus import team_snapshot
+from assessment.services.commentary import commentary_withdraw
 from assessment.services.standings import team_standing_refresh
 from core.models import Team
 
@@ -161,6 +162,8 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Result:
         AssessmentEvent.objects.create(
             assessment=locked, kind=AssessmentEvent.Kind.SUBMITTED, user=by
         )
+        # A published commentary spoke of the previous figures: it becomes a draft to re-read.
+        commentary_withdraw(assessment=locked, by=by, detail="the assessment was submitted again")
         team_standing_refresh(locked.team_id)
     _refresh(assessment, locked)
     return result

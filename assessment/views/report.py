@@ -1,4 +1,5 @@
-"""The maturity report of a submitted assessment: a web page and a PDF download."""
+"""The maturity report of a submitted assessment: a web page, a PDF download, and an editable
+Word copy for consultants who finish the report in their own template."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from assessment.reports.docx import DOCX_CONTENT_TYPE, report_docx
 from assessment.selectors.assessments import assessment_for_user
 from assessment.selectors.report import report_context, report_filename, report_sources
 from assessment.services.reports import report_pdf_bytes
@@ -32,4 +34,16 @@ def assessment_report_pdf(request: AuthenticatedHttpRequest, assessment_id: int)
         return redirect("assessment_review", assessment.pk)
     response = HttpResponse(report_pdf_bytes(assessment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
+    return response
+
+
+@require_GET
+def assessment_report_docx(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
+    assessment, _ = assessment_for_user(request.user, assessment_id)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
+    data = report_docx(report_context(report_sources(assessment)))
+    filename = report_filename(assessment).removesuffix(".pdf") + ".docx"
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

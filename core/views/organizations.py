@@ -3,18 +3,23 @@ its activity log."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.formats.text import query_text
-from assessment.permissions import OWNERS_ONLY, may_manage_members
+from assessment.permissions import NO_COMMENTARY, OWNERS_ONLY, may_manage_members, may_sign_reports
 from assessment.selectors.activity import organization_activity
 from assessment.selectors.banks import newest_bank
 from assessment.selectors.dashboard import SORTS, organization_team_rows
+from core.forms import ReportBrandingForm
 from core.http import AuthenticatedHttpRequest
+from core.logos import logo_data_uri
+from core.models import ReportBranding
 from core.selectors import memberships_for, organization_for_user
+from core.services import branding_save
 
 QUERY_LIMIT = 100
 
@@ -69,5 +74,45 @@ def organization_activity_log(request: AuthenticatedHttpRequest, slug: str) -> H
             "organization": organization,
             "membership": membership,
             "entries": organization_activity(organization),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_branding(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """How the organisation's reports are signed: owners and consultants set it."""
+    organization, membership = organization_for_user(request.user, slug)
+    if not may_sign_reports(membership):
+        raise PermissionDenied(NO_COMMENTARY)
+    current = ReportBranding.objects.filter(organization=organization).first()
+    initial = (
+        {"prepared_by": current.prepared_by, "firm": current.firm}
+        | {"confidentiality": current.confidentiality}
+        if current
+        else {}
+    )
+    form = ReportBrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        branding_save(
+            organization=organization,
+            prepared_by=form.cleaned_data["prepared_by"],
+            firm=form.cleaned_data["firm"],
+            confidentiality=form.cleaned_data["confidentiality"],
+            logo=form.logo_change(),
+            by=request.user,
+        )
+        messages.success(
+            request,
+            "Saved. Reports and drafts use it from now on; published reports keep theirs.",
+        )
+        return redirect("organization_branding", organization.slug)
+    return render(
+        request,
+        "core/organization_branding.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "form": form,
+            "logo": logo_data_uri(bytes(current.logo)) if current else "",
         },
     )

@@ -14,13 +14,14 @@ from assessment.models import (
     AssessmentEvent,
     ExportJob,
     FinalAnswer,
+    ReportCommentary,
     ReportShare,
     Respondent,
 )
 from assessment.selectors.exports import export_path
 from assessment.services.assessments import assessment_submit
 from assessment.services.shares import share_create
-from core.models import Membership, Role
+from core.models import Membership, ReportBranding, Role
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything_via_services
@@ -37,6 +38,14 @@ NO_OBJECT = {
     # Public by token: anyone holding a live link reads the report (tests/web/test_shares.py).
     "shared_report",
     "shared_report_pdf",
+}
+# A POST that would change something on any page that takes it.
+WRITES = {
+    "DES-0-01-value": "0",
+    "role": "owner",
+    "executive": "Written by a stranger",
+    "action": "publish",
+    "prepared_by": "A stranger",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -112,6 +121,8 @@ def snapshot() -> tuple:
         AssessmentEvent.objects.count(),
         list(ExportJob.objects.order_by("pk").values_list("status", "cancelled_by")),
         list(ReportShare.objects.order_by("pk").values_list("revoked_at", "expires_at")),
+        list(ReportCommentary.objects.values_list("executive", "published_at")),
+        list(ReportBranding.objects.values_list("prepared_by", "confidentiality")),
     )
 
 
@@ -123,7 +134,12 @@ def test_every_object_view_is_enumerated(world):
         "assessment_submit",
         "assessment_export_csv",
         "organization_detail",
+        "organization_portfolio_pdf",
         "organization_member_update",
+        "report_commentary",
+        "report_commentary_withdraw",
+        "organization_branding",
+        "assessment_report_docx",
     } <= names
 
 
@@ -134,7 +150,7 @@ def test_another_organisation_gets_404(client, world, bob, globex_team, route, p
     for submitted in (False, True):
         path = url_for(route, world, submitted=submitted)
         get = client.get(path)
-        post = client.post(path, {"DES-0-01-value": "0", "role": "owner", "identifier": "bob"})
+        post = client.post(path, WRITES | {"identifier": "bob"})
         assert get.status_code in (404, 405), f"GET {path}: {get.status_code}"
         assert post.status_code in (404, 405), f"POST {path}: {post.status_code}"
     assert snapshot() == before
@@ -155,6 +171,6 @@ def test_a_viewer_reads_but_every_write_is_403(client, world, route, pattern):
         get = client.get(path)
         # Pages that only exist to write (forms) refuse a viewer from the start.
         assert get.status_code in (200, 302, 403, 405), f"GET {path}: {get.status_code}"
-        post = client.post(path, {"DES-0-01-value": "0", "role": "owner", "identifier": "vic"})
+        post = client.post(path, WRITES | {"identifier": "vic"})
         assert post.status_code in (403, 405), f"POST {path}: {post.status_code}"
     assert snapshot() == before

@@ -11,6 +11,7 @@ from assessment.reports.prose import (
     join_names,
     percent_text,
     plural,
+    rounded,
     share_text,
 )
 from assessment.reports.result_view import (
@@ -259,10 +260,12 @@ def _risks(bank: Bank, result: Result, view: ResultView) -> tuple[RiskLine, ...]
 def _index_sentence(view: ResultView) -> str:
     if view.index is None:
         return ""
-    phases = join_names([f"{p.name} {p.index:.1f}" for p in view.phases if p.index is not None])
+    phases = join_names(
+        [f"{p.name} {rounded(p.index, 1)}" for p in view.phases if p.index is not None]
+    )
     return (
-        f"Maturity index {view.index:.1f} of {view.levels_count} ({phases}): it counts progress "
-        "within each level, so it moves before the level does."
+        f"Maturity index {rounded(view.index, 1)} of {view.levels_count} ({phases}): it counts "
+        "progress within each level, so it moves before the level does."
     )
 
 
