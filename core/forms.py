@@ -64,7 +64,7 @@ class ReportBrandingForm(forms.Form):
         max_length=120, required=False, label="Firm", help_text="e.g. “Northwind Advisory”."
     )
     confidentiality = forms.CharField(
-        max_length=160,
+        max_length=90,  # one line at the foot of every page, beside the page number
         required=False,
         label="Confidentiality marking",
         help_text="Printed at the foot of every page, e.g. “Confidential: for Acme only”.",

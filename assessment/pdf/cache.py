@@ -40,11 +40,15 @@ class PdfKey:
     assessment_id: int
     result_version: int
     variant: str = ""
+    # Readers who see a different PDF of the same result (a share link leaves a draft commentary
+    # out): each audience keeps its own copy, so the two never evict each other.
+    audience: str = ""
 
     @property
     def filename(self) -> str:
         digest = hashlib.sha256(self.variant.encode("utf-8")).hexdigest()[:12]
-        return f"{self.assessment_id}-{self.result_version}-{digest}.pdf"
+        audience = f"-{self.audience}" if self.audience else ""
+        return f"{self.assessment_id}-{self.result_version}-{digest}{audience}.pdf"
 
 
 class PdfCache:
@@ -112,7 +116,10 @@ class PdfCache:
         result compared with an earlier state of the previous assessment): no key names them."""
         current = key.filename
         for path in self.folder.glob(f"{key.assessment_id}-*.pdf"):
-            _, version, _ = path.stem.split("-", 2)
+            _, version, rest = path.stem.split("-", 2)
+            audience = rest.split("-", 1)[1] if "-" in rest else ""
+            if audience != key.audience:
+                continue
             if path.name != current and version.isdigit() and int(version) <= key.result_version:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()

@@ -36,6 +36,7 @@ from core.logos import LOGO_URI_PREFIX
 
 PRINT_TEMPLATE = "reports/print.html"
 PRINT_STYLESHEET = Path("css") / "print.css"
+USER_AGENT_STYLESHEET = Path("css") / "print-ua.css"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with the document title shown and the language set
 
 REFUSED_SCHEME = "{url}: refused; only files from the static folders are served, not {scheme} URLs"
@@ -110,11 +111,28 @@ def font_config() -> FontConfiguration:
 @cache
 def print_stylesheet() -> CSS:
     """The print stylesheet, parsed once; its @font-face fonts are registered with it."""
+    return _stylesheet(PRINT_STYLESHEET)
+
+
+@cache
+def user_agent_stylesheet() -> CSS:
+    return _stylesheet(USER_AGENT_STYLESHEET)
+
+
+def _stylesheet(relative: Path) -> CSS:
     for root in static_roots():
-        path = root / PRINT_STYLESHEET
+        path = root / relative
         if path.is_file():
             return CSS(filename=str(path), url_fetcher=fetcher(), font_config=font_config())
-    raise FileNotFoundError(f"{PRINT_STYLESHEET} is in none of {static_roots()}")
+    raise FileNotFoundError(f"{relative} is in none of {static_roots()}")
+
+
+class PrintHTML(HTML):
+    """A document styled by our cut-down user-agent stylesheet instead of WeasyPrint's full one
+    (`_ua_stylesheets` is the hook WeasyPrint's own subclasses use; pinned below version 71)."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:  # noqa: ARG002
+        return [user_agent_stylesheet()]
 
 
 @dataclass(frozen=True)
@@ -140,7 +158,7 @@ def render_pdf(html: str) -> RenderedPdf:
     # Template indentation is whitespace the parser and the layout would otherwise walk through;
     # one space keeps the rendering identical (the print template has no preformatted text).
     compact = _BETWEEN_TAGS.sub("> <", html)
-    document = HTML(string=compact, base_url=base_url, url_fetcher=fetcher())
+    document = PrintHTML(string=compact, base_url=base_url, url_fetcher=fetcher())
     with _lock:
         rendered = document.render(
             font_config=font_config(),

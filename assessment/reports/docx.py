@@ -14,7 +14,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 import docx
@@ -27,7 +26,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import _Row
 from docx.text.paragraph import Paragraph
 
-from assessment.reports.prose import NBSP
+from assessment.reports.prose import NBSP, clipped, rounded
 from assessment.reports.report import (
     APPENDIX,
     CHARTS,
@@ -45,7 +44,6 @@ from assessment.reports.result_view import CellView, PhaseView, RecommendationVi
 from assessment.reports.sections.roadmap import RoadmapItem
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-NOTE_LABEL = "Consultant's note"
 LOGO_MAX_WIDTH = Cm(4)
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses a longer title, subject or keyword list
 NOTHING_OPEN = "No practice is open up to the target levels"
@@ -94,8 +92,9 @@ def report_docx(report: ReportContext) -> bytes:
         # As in the PDF: the summary shares the first page, the charts follow the grid.
         heading.paragraph_format.page_break_before = section.anchor not in _SAME_PAGE
         if section.anchor == SUMMARY[0]:
-            _user_text(document, report.commentary.executive)
-        _section_note(document, report.commentary.by_section.get(section.anchor, ""))
+            _section_note(document, report.executive_label, report.commentary.executive)
+        note = report.commentary.by_section.get(section.anchor, "")
+        _section_note(document, report.note_label, note)
         # A lookup that fails loudly: a section the PDF gains must not vanish from Word silently.
         _SECTIONS[section.anchor](document, report)
     out = io.BytesIO()
@@ -147,9 +146,10 @@ def _user_text(document: Document, text: str) -> None:
             _para(document, block.strip())
 
 
-def _section_note(document: Document, note: str) -> None:
+def _section_note(document: Document, label: str, note: str) -> None:
+    """The consultant's words under the same label as in the PDF, never as the tool's own."""
     if note.strip():
-        _para(document, NOTE_LABEL, bold=True)
+        _para(document, label, bold=True)
         _user_text(document, note)
 
 
@@ -181,14 +181,8 @@ def _plural(count: int, forms: str = ",s") -> str:
     return one if count == 1 else many
 
 
-def _floatformat(value: float, places: int) -> str:
-    """Django's `floatformat` (half up), which the grid uses: 62.5 is "63" there, not "62"."""
-    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
-
-
 def _limit(text: str) -> str:
-    text = _xml_safe(text)
-    return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1] + "…"
+    return clipped(_xml_safe(text), CORE_PROPERTY_LIMIT)
 
 
 # --- Around the sections: metadata, page header, title block -----------------------------------
@@ -258,7 +252,7 @@ def _summary(document: Document, report: ReportContext) -> None:
         _para(document, summary.change_sentence, bold=True)
     _para(document, f"Overall: {summary.overall_label}", bold=True)
     if view.index is not None:
-        _para(document, f"Maturity index {_floatformat(view.index, 1)} of {view.levels_count}")
+        _para(document, f"Maturity index {rounded(view.index, 1)} of {view.levels_count}")
     _para(document, summary.overall_meaning)
     _para(document, "Each phase at each level", bold=True)
     header = ["Phase", *(f"Level {number}" for number, _ in view.levels)]
@@ -298,7 +292,7 @@ def _glance_cell(cell: CellView) -> str:
     share = (
         f"{cell.in_place}/{cell.applicable}"
         if cell.all_in_place
-        else f"{_floatformat(cell.percent, 0)}{NBSP}%"
+        else f"{rounded(cell.percent, 0)}{NBSP}%"
     )
     return f"{share} {'met' if cell.met else 'open'}"
 
@@ -413,7 +407,7 @@ def _grid_cell(cell: CellView) -> list[str]:
     elif cell.all_in_place:
         lines = [f"{cell.in_place} of {cell.applicable}", f"in place · {status}"]
     else:
-        lines = [f"{_floatformat(cell.percent, 0)}{NBSP}%", status]
+        lines = [f"{rounded(cell.percent, 0)}{NBSP}%", status]
     if cell.critical_failures:
         lines.append(f"Critical open: {', '.join(cell.critical_failures)}")
     if cell.depends_on_na:
@@ -529,8 +523,7 @@ def _roles(document: Document, report: ReportContext) -> None:
     )
     for role in (r for r in report.roles if r.needs_action):
         _heading(document, f"{role.name}: {role.action_label.lower()}", 2)
-        first = f" Its first actions: {'; '.join(role.first_month)}." if role.first_month else ""
-        _para(document, role.sentence + first)
+        _para(document, role.sentence)
 
 
 def _count(items: Sequence[str]) -> str:

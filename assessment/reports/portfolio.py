@@ -28,8 +28,8 @@ from assessment.scoring.advice import (
     NEXT_LEVEL,
     PLAN_PERIODS,
     RISK_WEIGHT,
-    _Candidate,
-    _periods,
+    PlanCandidate,
+    plan_periods,
 )
 from assessment.scoring.results import IN_PLACE, AnswerTrace, Result
 from assessment.scoring.types import AnswerValue, Bank, Question
@@ -384,7 +384,10 @@ def practice_gaps(bank: Bank, results: Sequence[Result]) -> tuple[PracticeGap, .
     gaps = []
     for question in bank.questions:
         points = [t[question.code].points for t in traces if question.code in t]
-        lacking = sum(1 for p in points if p is not None and p < 1.0)
+        # Level 0 asks for each practice to be in place, by hand or automated, as the teams'
+        # own reports count it; the levels above ask for automation.
+        enough = IN_PLACE if question.level == 0 else 1.0
+        lacking = sum(1 for p in points if p is not None and p < enough)
         if lacking:
             missing = sum(1 for p in points if p is not None and p < IN_PLACE)
             gaps.append(_gap(bank, question, lacking, missing, len(results)))
@@ -457,7 +460,7 @@ def organisation_plan(
 
     for gap in sorted(chosen, key=lambda g: _rank(g, position)):
         place(gap.code)
-    periods = _periods(
+    periods = plan_periods(
         ordered,
         {code: _candidate(bank.question(code), waits_for[code], tiers[code]) for code in ordered},
     )
@@ -500,12 +503,12 @@ def _rank(gap: PracticeGap, position: dict[str, int]) -> tuple[bool, int, int, i
     return (not gate_open, -RISK_WEIGHT[gap.risk], -gap.lacking, gap.level, position[gap.code])
 
 
-def _candidate(question: Question, waits_for: tuple[str, ...], tier: int) -> _Candidate:
+def _candidate(question: Question, waits_for: tuple[str, ...], tier: int) -> PlanCandidate:
     """The practice as the team plan's month rules read it. Those rules take a practice's
     prerequisites from its `depends_on`, keeping those still missing; across teams, that is what
     it waits for, so the question goes in with that list as its `depends_on`."""
     trace = AnswerTrace(question.code, AnswerValue.NOT_IN_PLACE, True, 0.0, 0.0)
-    return _Candidate(replace(question, depends_on=waits_for), trace, 0.0, tier, achieved=-1)
+    return PlanCandidate(replace(question, depends_on=waits_for), trace, 0.0, tier, achieved=-1)
 
 
 def _below(trace: AnswerTrace, limit: float) -> bool:

@@ -93,6 +93,22 @@ class ReportContext:
         return " · ".join(part for part in parts if part)
 
     @property
+    def executive_label(self) -> str:
+        """What heads the consultant's executive paragraph, so it never reads as the tool's."""
+        who = self.branding.prepared_by
+        return (f"In the words of {who}" if who else "The assessor's view") + self._draft
+
+    @property
+    def note_label(self) -> str:
+        """What heads the consultant's note on a section."""
+        who = self.branding.prepared_by
+        return (f"Note from {who}" if who else "Assessor's note") + self._draft
+
+    @property
+    def _draft(self) -> str:
+        return " · draft" if self.commentary.draft else ""
+
+    @property
     def section_titles(self) -> dict[str, str]:
         return {section.anchor: section.title for section in self.sections}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessment.reports.prose import NBSP, in_prose, join_names
+from assessment.reports.prose import NBSP, in_prose, join_names, share_text
 from assessment.scoring.advice import QUARTER_DAYS
 from assessment.scoring.engine import level_label
 from assessment.scoring.results import (
@@ -339,12 +339,17 @@ def _holder(bank: Bank, role: str, people: Mapping[str, str]) -> str:
     return f"{name} ({people[role]})" if role in people else name
 
 
+def _at_most_two(names: list[str]) -> list[str]:
+    """Two names, then how many more: "“A”, “B” and 2 more"."""
+    return names if len(names) <= 2 else [*names[:2], f"{len(names) - 2} more"]
+
+
 def role_reason(bank: Bank, role: RoleResult, people: Mapping[str, str]) -> str:
     """The verdict in one sentence, with the fact that decided it."""
     name = in_prose(bank.role(role.code).name)
     first = [f"\u201c{bank.question(code).name}\u201d" for code in role.first_month]
     gate = [f"\u201c{bank.question(code).name}\u201d" for code in role.owns_missing_gate]
-    gap = "" if role.gap is None else f"{role.gap * 100:.0f}{NBSP}%"
+    gap = "" if role.gap is None else share_text(role.gap)
     if role.action is RoleAction.OK:
         if role.gap is None:
             return "No practice within reach of the targets is linked to this role."
@@ -360,7 +365,7 @@ def role_reason(bank: Bank, role: RoleResult, people: Mapping[str, str]) -> str:
     because = (
         f"it answers for {gate[0]}, a gate practice that is missing"
         if gate
-        else f"it owns {join_names(first[:2])} in the first 30 days"
+        else f"it owns {join_names(_at_most_two(first))} in the first 30 days"
         if first
         else f"{gap} of its practices within reach, weighted by risk, are missing"
     )

@@ -40,7 +40,12 @@ IN_REACH = 3  # up to the target, a high-risk gap beyond it, or a missing gate p
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class PlanCandidate:
+    """A practice the plan may schedule. Public for the portfolio's organisation-wide plan,
+    which schedules practices across teams with the same month rules (`plan_periods`): the
+    question's `depends_on` lists what it waits for, `points` its answer (below `IN_PLACE`
+    means not in place at all), `tier` its rank tier (GATE_BLOCKER first)."""
+
     question: Question
     trace: AnswerTrace
     points: float
@@ -57,7 +62,7 @@ def recommendations(
     """Every practice worth doing next, in the order to do it, each with its plan period."""
     by_phase = {phase.code: phase for phase in phases}
     next_overall = 0 if uncapped_level is None else uncapped_level + 1
-    candidates: dict[str, _Candidate] = {}
+    candidates: dict[str, PlanCandidate] = {}
     for question in bank.questions:
         trace = traces[question.code]
         points = trace.points
@@ -67,9 +72,9 @@ def recommendations(
         if tier is not None:
             phase = by_phase[question.phase]
             achieved = -1 if phase.level is None else phase.level
-            candidates[question.code] = _Candidate(question, trace, points, tier, achieved)
+            candidates[question.code] = PlanCandidate(question, trace, points, tier, achieved)
     ordered, needed_for = _respecting_dependencies(bank, traces, candidates, by_phase)
-    periods = _periods(ordered, candidates)
+    periods = plan_periods(ordered, candidates)
     position = {code: index for index, code in enumerate(ordered)}
     ordered.sort(key=lambda code: (_period_rank(periods[code]), position[code]))
     return tuple(_result(candidates[code], periods[code], needed_for[code]) for code in ordered)
@@ -90,7 +95,7 @@ def _tier(question: Question, points: float, phase: PhaseResult, next_overall: i
     return IN_REACH
 
 
-def _rank(candidate: _Candidate) -> tuple[int, int, Fraction, int, int, bool, float, str]:
+def _rank(candidate: PlanCandidate) -> tuple[int, int, Fraction, int, int, bool, float, str]:
     question = candidate.question
     value = Fraction(IMPACT_VALUE[question.impact], EFFORT_DAYS[question.effort])
     return (
@@ -108,7 +113,7 @@ def _rank(candidate: _Candidate) -> tuple[int, int, Fraction, int, int, bool, fl
 def _respecting_dependencies(
     bank: Bank,
     traces: Mapping[str, AnswerTrace],
-    candidates: dict[str, _Candidate],
+    candidates: dict[str, PlanCandidate],
     by_phase: Mapping[str, PhaseResult],
 ) -> tuple[list[str], dict[str, tuple[str, ...]]]:
     """The ranked codes with every practice placed after the prerequisites it lacks (those not
@@ -132,7 +137,7 @@ def _respecting_dependencies(
             elif dependency not in candidates:
                 question = bank.question(dependency)
                 phase = by_phase[question.phase]
-                candidates[dependency] = _Candidate(
+                candidates[dependency] = PlanCandidate(
                     question,
                     trace,
                     trace.points or 0.0,
@@ -148,7 +153,9 @@ def _respecting_dependencies(
     return ordered, {code: tuple(needed_for.get(code, ())) for code in ordered}
 
 
-def _periods(ordered: list[str], candidates: Mapping[str, _Candidate]) -> dict[str, int | None]:
+def plan_periods(
+    ordered: list[str], candidates: Mapping[str, PlanCandidate]
+) -> dict[str, int | None]:
     """30, 60 or 90 days, or None (later). The first month takes the blockers, then the quick
     wins (effort S) whose prerequisites are already in it; every month after takes the next
     ones in order. Nothing lands in a month before what it depends on."""
@@ -190,7 +197,7 @@ def _periods(ordered: list[str], candidates: Mapping[str, _Candidate]) -> dict[s
     return periods
 
 
-def _lacking(code: str, candidates: Mapping[str, _Candidate]) -> list[str]:
+def _lacking(code: str, candidates: Mapping[str, PlanCandidate]) -> list[str]:
     """The prerequisites of `code` that are not yet in place (all of them are candidates)."""
     return [
         d
@@ -199,7 +206,7 @@ def _lacking(code: str, candidates: Mapping[str, _Candidate]) -> list[str]:
     ]
 
 
-def _prerequisites(code: str, candidates: Mapping[str, _Candidate]) -> list[str]:
+def _prerequisites(code: str, candidates: Mapping[str, PlanCandidate]) -> list[str]:
     """`code` and the prerequisites it lacks, theirs first."""
     found: list[str] = []
 
@@ -223,7 +230,7 @@ def _unrank(rank: int) -> int | None:
 
 
 def _result(
-    candidate: _Candidate, period: int | None, needed_for: tuple[str, ...]
+    candidate: PlanCandidate, period: int | None, needed_for: tuple[str, ...]
 ) -> RecommendationResult:
     question, trace, points = candidate.question, candidate.trace, candidate.points
     return RecommendationResult(

@@ -9,7 +9,12 @@ import json
 from dataclasses import dataclass
 
 from assessment.models import Assessment, ReportCommentary
-from assessment.reports.sections.commentary import NO_BRANDING, Branding, Commentary
+from assessment.reports.sections.commentary import (
+    NO_BRANDING,
+    NO_COMMENTARY,
+    Branding,
+    Commentary,
+)
 from core.logos import logo_data_uri
 from core.models import ReportBranding
 
@@ -33,7 +38,9 @@ class Signature:
         return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-def report_signature(assessment: Assessment) -> Signature:
+def report_signature(assessment: Assessment, *, published_only: bool = False) -> Signature:
+    """`published_only`: for readers outside the organisation (shared links), who see the
+    consultant's words once published and never a draft."""
     record = ReportCommentary.objects.filter(assessment=assessment).first()
     if record is not None and record.frozen is not None:
         frozen_branding, words = record.frozen["branding"], record.frozen["commentary"]
@@ -56,8 +63,8 @@ def report_signature(assessment: Assessment) -> Signature:
         if live is not None
         else NO_BRANDING
     )
-    if record is None:
-        return Signature(branding, Commentary(), None)
+    if record is None or published_only:
+        return Signature(branding, NO_COMMENTARY, record)
     written = bool(record.executive or any(record.notes.values()))
     return Signature(branding, _commentary(record.executive, record.notes, written), record)
 

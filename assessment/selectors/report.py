@@ -44,6 +44,7 @@ class ReportSources:
     previous: Assessment | None
     history: tuple[Assessment, ...]  # submitted up to and including this one, oldest first
     signature: Signature  # the branding and the consultant's commentary
+    shared: bool = False  # read through a share link: its PDF is cached apart
 
     @property
     def pdf_key(self) -> PdfKey:
@@ -54,6 +55,7 @@ class ReportSources:
         return PdfKey(
             assessment_id=self.assessment.pk,
             result_version=self.assessment.result_version,
+            audience="shared" if self.shared else "",
             # The submission's time as well as its number: ids and versions repeat when a
             # database is recreated beside an existing MEDIA_ROOT, and a stale PDF must never be
             # served.
@@ -66,15 +68,17 @@ class ReportSources:
         )
 
 
-def report_sources(assessment: Assessment) -> ReportSources:
-    """For an assessment that has a result (submitted, or reopened since)."""
+def report_sources(assessment: Assessment, *, shared: bool = False) -> ReportSources:
+    """For an assessment that has a result (submitted, or reopened since). `shared`: as read
+    through a link by someone outside the organisation: a draft commentary is left out."""
     if assessment.result is None:
         raise ValueError(f"assessment {assessment.pk} has no result to report on")
     return ReportSources(
         assessment=assessment,
         previous=previous_submitted_assessment(assessment),
         history=tuple(team_history(assessment)),
-        signature=report_signature(assessment),
+        signature=report_signature(assessment, published_only=shared),
+        shared=shared,
     )
 
 

@@ -1,4 +1,4 @@
-"""Writes to a report's commentary: save the draft, publish it (freezing the words and the
+"""Writes to a report's commentary: save the draft or publish it (freezing the words and the
 organisation's branding of that moment), withdraw a publication to edit again. Each write is
 recorded in the assessment's history."""
 
@@ -15,6 +15,10 @@ from core.models import ReportBranding
 
 PUBLISHED = "This commentary is published: withdraw the publication to edit it."
 NO_RESULT = "There is no report to comment on yet: submit the assessment first."
+STALE = (
+    "The assessment was submitted again while you were writing, so nothing is saved yet: your "
+    "words are kept below. Check them against the new figures, then save again."
+)
 
 
 class CommentaryLocked(Exception):
@@ -22,64 +26,69 @@ class CommentaryLocked(Exception):
 
 
 def commentary_save(
-    *, assessment: Assessment, executive: str, notes: dict[str, str], by: User
+    *,
+    assessment: Assessment,
+    executive: str,
+    notes: dict[str, str],
+    seen_version: int,
+    by: User,
+    publish: bool = False,
 ) -> ReportCommentary:
+    """Save the draft and, with `publish`, freeze it with the organisation's current branding.
+    `seen_version`: the result version the writer was reading; words written about figures that
+    have since been replaced by a new submission are refused, not published."""
     with transaction.atomic():
-        commentary = _locked(assessment)
+        # The assessment first, as a submission locks it: the figures cannot change meanwhile.
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.result is None:
+            raise CommentaryLocked(NO_RESULT)
+        if locked.result_version != seen_version:
+            raise CommentaryLocked(STALE)
+        commentary, _ = ReportCommentary.objects.select_for_update().get_or_create(
+            assessment=locked
+        )
         if commentary.is_published:
             raise CommentaryLocked(PUBLISHED)
         commentary.executive = executive.strip()
         commentary.notes = {anchor: text.strip() for anchor, text in notes.items() if text.strip()}
         commentary.updated_by = by
+        _record(locked, AssessmentEvent.Kind.COMMENTARY_SAVED, by)
+        if publish:
+            commentary.frozen = {
+                "branding": _branding_now(locked.team.organization_id),
+                "commentary": {"executive": commentary.executive, "notes": commentary.notes},
+            }
+            commentary.published_at, commentary.published_by = timezone.now(), by
+            _record(locked, AssessmentEvent.Kind.COMMENTARY_PUBLISHED, by)
         commentary.save()
-        _record(assessment, AssessmentEvent.Kind.COMMENTARY_SAVED, by)
     return commentary
 
 
-def commentary_publish(*, assessment: Assessment, by: User) -> ReportCommentary:
-    """Freeze the commentary and the organisation's current branding into the report."""
-    with transaction.atomic():
-        commentary = _locked(assessment)
-        if commentary.is_published:
-            raise CommentaryLocked(PUBLISHED)
-        branding = ReportBranding.objects.filter(
-            organization_id=assessment.team.organization_id
-        ).first()
-        commentary.frozen = {
-            "branding": {
-                "prepared_by": branding.prepared_by if branding else "",
-                "firm": branding.firm if branding else "",
-                "confidentiality": branding.confidentiality if branding else "",
-                "logo": base64.b64encode(bytes(branding.logo)).decode("ascii") if branding else "",
-            },
-            "commentary": {"executive": commentary.executive, "notes": dict(commentary.notes)},
-        }
-        commentary.published_at, commentary.published_by = timezone.now(), by
-        commentary.save()
-        _record(assessment, AssessmentEvent.Kind.COMMENTARY_PUBLISHED, by)
-    return commentary
+def _branding_now(organization_id: int) -> dict[str, str]:
+    branding = ReportBranding.objects.filter(organization_id=organization_id).first()
+    if branding is None:
+        return {"prepared_by": "", "firm": "", "confidentiality": "", "logo": ""}
+    return {
+        "prepared_by": branding.prepared_by,
+        "firm": branding.firm,
+        "confidentiality": branding.confidentiality,
+        "logo": base64.b64encode(bytes(branding.logo)).decode("ascii"),
+    }
 
 
-def commentary_withdraw(*, assessment: Assessment, by: User, detail: str = "") -> None:
-    """Back to a draft that follows the organisation's branding again; the words are kept."""
+def commentary_withdraw(*, assessment: Assessment, by: User, detail: str = "") -> bool:
+    """Back to a draft that follows the organisation's branding again; the words are kept.
+    False when there was no publication to withdraw."""
     with transaction.atomic():
         commentary = (
             ReportCommentary.objects.select_for_update().filter(assessment=assessment).first()
         )
         if commentary is None or not commentary.is_published:
-            return
+            return False
         commentary.published_at = commentary.published_by = commentary.frozen = None
         commentary.save()
         _record(assessment, AssessmentEvent.Kind.COMMENTARY_WITHDRAWN, by, detail)
-
-
-def _locked(assessment: Assessment) -> ReportCommentary:
-    if assessment.result is None:
-        raise CommentaryLocked(NO_RESULT)
-    commentary, _ = ReportCommentary.objects.select_for_update().get_or_create(
-        assessment=assessment
-    )
-    return commentary
+    return True
 
 
 def _record(assessment: Assessment, kind: str, by: User, detail: str = "") -> None:

@@ -9,16 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessment.forms.commentary import CommentaryForm
+from assessment.forms.commentary import NOTE_PREFIX, CommentaryForm
 from assessment.permissions import NO_COMMENTARY, may_sign_reports
 from assessment.selectors.assessments import assessment_for_user
 from assessment.selectors.report import report_context, report_sources
-from assessment.services.commentary import (
-    CommentaryLocked,
-    commentary_publish,
-    commentary_save,
-    commentary_withdraw,
-)
+from assessment.services.commentary import CommentaryLocked, commentary_save, commentary_withdraw
 from core.http import AuthenticatedHttpRequest
 
 PUBLISH = "publish"
@@ -36,27 +31,35 @@ def report_commentary(request: AuthenticatedHttpRequest, assessment_id: int) -> 
     record = sources.signature.record
     # The executive paragraph stands for the summary: the other sections each take a note.
     sections = tuple(section for section in report.sections if section.anchor != "summary")
-    initial = {"executive": record.executive if record else ""}
-    initial |= {f"note_{a}": t for a, t in (record.notes.items() if record else ())}
+    initial: dict[str, object] = {"executive": record.executive if record else ""}
+    initial |= {f"{NOTE_PREFIX}{a}": t for a, t in (record.notes.items() if record else ())}
+    initial["result_version"] = assessment.result_version
     form = CommentaryForm(request.POST or None, sections=sections, initial=initial)
     published = record is not None and record.is_published
     if request.method == "POST" and not published and form.is_valid():
+        publish = request.POST.get("action") == PUBLISH
         try:
             commentary_save(
                 assessment=assessment,
                 executive=form.cleaned_data["executive"],
                 notes=form.notes(),
+                seen_version=form.cleaned_data["result_version"],
                 by=request.user,
+                publish=publish,
             )
-            if request.POST.get("action") == PUBLISH:
-                commentary_publish(assessment=assessment, by=request.user)
+        except CommentaryLocked as refused:
+            # Kept on the page, never lost: the writer checks the new figures and saves again.
+            data = request.POST.copy()
+            data["result_version"] = str(assessment.result_version)
+            form = CommentaryForm(data, sections=sections, initial=initial)
+            form.is_valid()
+            form.add_error(None, str(refused))
+        else:
+            if publish:
                 messages.success(request, "Published: the report now shows these words.")
                 return redirect("assessment_report", assessment.pk)
-        except CommentaryLocked as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, "Draft saved. The report shows it marked \u201cDraft\u201d.")
-        return redirect("report_commentary", assessment.pk)
+            messages.success(request, "Draft saved. The report shows it marked “Draft”.")
+            return redirect("report_commentary", assessment.pk)
     return render(
         request,
         "assessment/report_commentary.html",
@@ -82,6 +85,8 @@ def report_commentary_withdraw(
     assessment, membership = assessment_for_user(request.user, assessment_id)
     if not may_sign_reports(membership):
         raise PermissionDenied(NO_COMMENTARY)
-    commentary_withdraw(assessment=assessment, by=request.user)
-    messages.success(request, "Publication withdrawn: edit the draft, then publish it again.")
+    if commentary_withdraw(assessment=assessment, by=request.user):
+        messages.success(request, "Publication withdrawn: edit the draft, then publish it again.")
+    else:
+        messages.info(request, "The commentary was not published: there was nothing to withdraw.")
     return redirect("report_commentary", assessment.pk)

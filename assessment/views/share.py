@@ -95,7 +95,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 def shared_report(request: HttpRequest, assessment_id: int, token: str) -> HttpResponse:
     share = _live(request, assessment_id, token, ReportShareUse.Kind.PAGE)
-    report = report_context(report_sources(share.assessment))
+    report = report_context(report_sources(share.assessment, shared=True))
     return _private(
         render(
             request,
@@ -115,6 +115,8 @@ def shared_report(request: HttpRequest, assessment_id: int, token: str) -> HttpR
 @require_GET
 def shared_report_pdf(request: HttpRequest, assessment_id: int, token: str) -> HttpResponse:
     share = _live(request, assessment_id, token, ReportShareUse.Kind.PDF)
-    response = HttpResponse(report_pdf_bytes(share.assessment), content_type="application/pdf")
+    response = HttpResponse(
+        report_pdf_bytes(share.assessment, shared=True), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{report_filename(share.assessment)}"'
     return _private(response)

@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
+from html.parser import HTMLParser
 
 import pdfplumber
 import pytest
 
 from assessment.pdf import render as pdf
+from assessment.pdf.portfolio import portfolio_html
+from assessment.reports.portfolio import Submission, TeamRecord, build_portfolio
 from assessment.reports.report import ReportContext, build_report
-from assessment.reports.sections.commentary import EXECUTIVE_MAX_LENGTH, Branding, Commentary
+from assessment.reports.sections.commentary import (
+    EXECUTIVE_MAX_BREAKS,
+    EXECUTIVE_MAX_LENGTH,
+    Branding,
+    Commentary,
+)
 from assessment.reports.sections.cover import Cover
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.engine import score
@@ -136,9 +145,19 @@ def worst_case_summary() -> ReportContext:
     branding = Branding(
         prepared_by="Alexandra Konstantinopoulou-Fitzgerald",
         firm="Northwind Machine Learning Operations Advisory Partners LLP",
-        confidentiality="Strictly confidential: prepared for the board of Northwind only",
+        confidentiality=(
+            "Strictly confidential: prepared for the board of Northwind Holdings only, "
+            "not for circ."
+        ),
     )
-    commentary = Commentary(executive="Wording chosen to fill the paragraph. " * 18)
+    # Seven short paragraphs: every line break the form allows, each costing a line.
+    commentary = Commentary(
+        executive="\n".join(
+            ["Wording chosen to fill the paragraph. " * 2] * 6
+            + ["Wording chosen to fill the paragraph. " * 6]
+        )
+    )
+    assert commentary.executive.count("\n") == EXECUTIVE_MAX_BREAKS
     assert len(commentary.executive) >= EXECUTIVE_MAX_LENGTH - 100
     return build_report(
         bank,
@@ -158,3 +177,45 @@ def test_the_executive_summary_fits_one_page_at_its_longest() -> None:
     assert "Executive summary" in (first.extract_text() or "")
     # The contents open page 2: nothing of the summary ran over.
     assert (second.extract_text() or "").split("\n")[1] == "Contents"
+
+
+class _Tags(HTMLParser):
+    """The element names of an HTML document, outside SVG (which WeasyPrint draws itself)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.in_svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "svg":
+            self.in_svg += 1
+        if not self.in_svg:
+            self.names.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.in_svg -= 1
+
+
+# Elements that need no user-agent rule: inline by default, or drawn as images.
+INLINE = {"a", "span", "strong", "b", "em", "i", "small", "br", "img", "svg"}
+
+
+def test_the_cut_down_user_agent_stylesheet_covers_every_element_printed() -> None:
+    sheet = (pdf.static_roots()[0] / pdf.USER_AGENT_STYLESHEET).read_text()
+    styled = set(re.findall(r"(?<![\w.#:-])([a-z][a-z0-9]*)(?=[\s,{)])", sheet))
+    bank = bundled_bank()
+    teams = [
+        TeamRecord(
+            f"Team {seed}",
+            (Submission("2026 Q3", date(2026, 9, 1), bank.key, 0),),
+            score(bank, realistic_input(bank, seed=seed)),
+        )
+        for seed in range(3)
+    ]
+    parser = _Tags()
+    parser.feed(pdf.print_html(worst_case_summary()))
+    parser.feed(portfolio_html(build_portfolio(bank, "Acme", teams, date(2026, 10, 1))))
+    assert len(parser.names) > 30
+    assert parser.names - styled - INLINE == set()

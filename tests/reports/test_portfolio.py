@@ -226,8 +226,9 @@ def test_the_practices_lacking_are_counted_over_the_compared_teams(
     assert counts == {
         # Alpha 0, Bravo 0, Charlie 0.5: lacking in 3; not in place at all in 2.
         "DEV-1-01": (3, 2),
-        # Alpha 0, Bravo 0.5 (by hand: lacking, but in place).
-        "DES-0-01": (2, 1),
+        # Level 0 asks for the practice in place, by hand or automated: Alpha 0 lacks it,
+        # Bravo 0.5 has it in place by hand, as Bravo's own report counts it.
+        "DES-0-01": (1, 1),
         "OPS-2-01": (2, 0),  # Alpha and Bravo by hand
         "DES-1-02": (2, 0),  # Alpha and Delta by hand
         "DEV-0-01": (1, 1),  # Alpha
@@ -239,14 +240,14 @@ def test_the_practices_lacking_are_counted_over_the_compared_teams(
 def test_the_practices_are_ordered_by_teams_then_risk_then_level(
     portfolio: PortfolioContext,
 ) -> None:
-    # 3 teams first. Among the 2s: DES-0-01 (high, level 0), OPS-2-01 (high, level 2), then the
-    # medium DES-1-02 although its level is lower: risk comes before level. Among the 1s the
-    # high-risk OPS-2-02 (level 2) comes before the medium DEV-0-01 (level 0).
+    # 3 teams first. Among the 2s: OPS-2-01 (high, level 2), then the medium DES-1-02 although
+    # its level is lower: risk comes before level. Among the 1s: the high-risk DES-0-01 (level
+    # 0), then the high-risk OPS-2-02 (level 2), then the medium DEV-0-01 (level 0).
     assert [gap.code for gap in portfolio.gaps] == [
         "DEV-1-01",
-        "DES-0-01",
         "OPS-2-01",
         "DES-1-02",
+        "DES-0-01",
         "OPS-2-02",
         "DEV-0-01",
     ]
@@ -258,39 +259,33 @@ def test_the_practices_are_ordered_by_teams_then_risk_then_level(
     )
     assert first.teams_text == "3 of 4 teams"
     assert first.owner_name == "ML engineer"
-    assert [gap.gate for gap in portfolio.gaps[:2]] == [False, True]
+    assert [gap.gate for gap in portfolio.gaps] == [False, False, False, True, False, False]
 
 
 # --- the plan ----------------------------------------------------------------------------------
 
 
-def test_the_plan_takes_what_half_the_teams_lack_gate_first_then_risk_then_teams(
+def test_the_plan_takes_what_half_the_teams_lack_by_risk_then_teams(
     portfolio: PortfolioContext,
 ) -> None:
-    # Lacking in at least 2 of 4: DEV-1-01, DES-0-01, OPS-2-01, DES-1-02. Ranked: DES-0-01 is a
-    # gate practice missing in Alpha, so first; then the high-risk OPS-2-01; then by teams the
-    # medium DEV-1-01 (3) before DES-1-02 (2).
+    # Lacking in at least 2 of 4: DEV-1-01, OPS-2-01, DES-1-02. The gate practice DES-0-01 is
+    # missing in Alpha alone (Bravo has it by hand), so it stays in Alpha's own plan. Ranked:
+    # the high-risk OPS-2-01 first; then by teams the medium DEV-1-01 (3) before DES-1-02 (2).
     # DEV-1-01 waits for DEV-0-01: Alpha lacks the pipeline and has no versioned code at all,
     # so DEV-0-01 is pulled in just before it, although only one team lacks it.
     # OPS-2-01 depends on DES-1-02 too, but the teams lacking it (Alpha, Bravo) have DES-1-02
     # by hand or automated: done by hand holds nothing up, so OPS-2-01 keeps its rank.
     items = [item for group in portfolio.plan for item in group.items]
-    assert [item.gap.code for item in items] == [
-        "DES-0-01",
-        "OPS-2-01",
-        "DEV-0-01",
-        "DEV-1-01",
-        "DES-1-02",
-    ]
-    assert [item.number for item in items] == [1, 2, 3, 4, 5]
-    pulled_in = items[2]
+    assert [item.gap.code for item in items] == ["OPS-2-01", "DEV-0-01", "DEV-1-01", "DES-1-02"]
+    assert [item.number for item in items] == [1, 2, 3, 4]
+    pulled_in = items[1]
     assert pulled_in.needed_for == ("Orchestrated training pipeline",)
     assert pulled_in.gap.teams_text == "1 of 4 teams"
-    # Five items fit the first month: the gate practice, the two blockers (DEV-1-01 is critical,
-    # DEV-0-01 comes with it), then the next two in order.
+    # Four items fit the first month: the level blockers (DEV-1-01 is critical, DEV-0-01 comes
+    # with it), then the next in order, within five a month.
     assert [(group.days, group.title) for group in portfolio.plan] == [(30, "First 30 days")]
     assert portfolio.plan_later == 0
-    assert items[0].action == "Put DES-0-01 in place."
+    assert items[0].action == "Put OPS-2-01 in place."
     assert items[0].effort_words == "weeks"
 
 

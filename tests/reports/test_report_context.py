@@ -156,11 +156,13 @@ def test_role_gaps_get_one_sentence_each_and_a_section_with_their_practices() ->
 
     # One role held (the data scientist): a small team, so the absent ML engineer's work is
     # given to the role most involved in it rather than hired for. Its first-month actions:
-    # OPS-0-01 (operations is not yet level 0) and DEV-1-01 (critical at development's next
-    # level); its plan: OPS-0-01, DEV-1-01, DEV-1-02 at 10 person-days each = 50 % of 60 days.
+    # OPS-0-01 (operations is not yet level 0), DEV-1-01 (critical at development's next level)
+    # and DEV-1-02; the reason names two and counts the third. Its plan: the same three at 10
+    # person-days each = 50 % of 60 days.
     assert report.summary.role_sentences == (
         "Nobody is named as ML engineer: give it to the data scientist, since it owns "
-        "\u201cPractice OPS-0-01\u201d and \u201cPractice DEV-1-01\u201d in the first 30 days; its "
+        "\u201cPractice OPS-0-01\u201d, \u201cPractice DEV-1-01\u201d and 1 more in the first 30 "
+        "days; its "
         "actions come to about 50\u00a0% of one person's time over 90 days.",
     )
     roles = {role.code: role for role in report.roles}
@@ -395,3 +397,32 @@ def test_a_result_of_another_scoring_method_is_no_regression() -> None:
     assert summary.change_sentence.startswith(
         "Since 2026 Q3, the scoring method changed (this result uses the maturity model 2.0)"
     )
+
+
+def test_each_risk_on_the_first_page_says_where_the_plan_takes_it_up() -> None:
+    bank = bundled_bank()
+    report = build_report(bank, score(bank, realistic_input(bank, seed=3)), ACME_COVER)
+    numbers = {rec.name: n for n, rec in enumerate(report.view.recommendations, start=1)}
+    periods = {rec.name: rec.period for rec in report.view.recommendations}
+    words = {30: "first 30 days", 60: "days 31 to 60", 90: "days 61 to 90", None: "after 90 days"}
+
+    assert len(report.summary.risks) == 3
+    for risk in report.summary.risks:
+        assert risk.title in numbers  # every missing high-risk practice is in the plan here
+        expected = f"Roadmap item {numbers[risk.title]}, {words[periods[risk.title]]}."
+        assert risk.when == expected
+
+
+def test_the_gate_sentence_names_each_cap_once() -> None:
+    bank = bundled_bank()
+    report = build_report(bank, score(bank, realistic_input(bank, seed=3)), ACME_COVER)
+    sentence = report.summary.gate_sentence
+    waiting = [g for g in report.view.gate if not g.binding]
+    caps = {g.caps_at for g in waiting}
+
+    assert len(waiting) > len(caps)  # two practices share a cap in this case
+    for caps_at in caps:
+        clause = f"(the overall level cannot pass level {caps_at})"
+        assert sentence.count(clause) == 1
+    for g in waiting:
+        assert g.missing in sentence

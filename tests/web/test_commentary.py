@@ -5,6 +5,9 @@ published, frozen when published, a draft again after a new submission."""
 from __future__ import annotations
 
 import io
+import re
+import struct
+import zlib
 
 import docx
 import pdfplumber
@@ -36,6 +39,17 @@ def png(width: int = 120, height: int = 40, fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG of a few bytes that declares huge dimensions: a decompression bomb's header."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
 def upload(data: bytes, name: str = "logo.png") -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name
@@ -49,7 +63,8 @@ def pdf_text(response) -> str:
 
 
 def save_commentary(client, assessment, action="save", **notes):
-    data = {"executive": EXECUTIVE, "action": action}
+    assessment.refresh_from_db()
+    data = {"executive": EXECUTIVE, "action": action, "result_version": assessment.result_version}
     data |= {f"note_{anchor}": text for anchor, text in notes.items()}
     return client.post(f"/assessments/{assessment.pk}/commentary/", data)
 
@@ -93,7 +108,8 @@ def test_publishing_freezes_the_words_and_the_branding(alice, alice_client, subm
     assert "Draft" not in text
     # ...and the words cannot be changed until the publication is withdrawn.
     alice_client.post(
-        f"/assessments/{submitted.pk}/commentary/", {"executive": "Changed", "action": "save"}
+        f"/assessments/{submitted.pk}/commentary/",
+        {"executive": "Changed", "action": "save", "result_version": submitted.result_version},
     )
     assert ReportCommentary.objects.get(assessment=submitted).executive == EXECUTIVE
 
@@ -130,7 +146,8 @@ def test_the_pdf_is_rendered_again_when_the_commentary_changes(alice_client, sub
 
 def test_an_executive_paragraph_too_long_for_the_first_page_is_refused(alice_client, submitted):
     response = alice_client.post(
-        f"/assessments/{submitted.pk}/commentary/", {"executive": "x" * 701, "action": "save"}
+        f"/assessments/{submitted.pk}/commentary/",
+        {"executive": "x" * 701, "action": "save", "result_version": submitted.result_version},
     )
     assert response.status_code == 200
     assert (
@@ -190,6 +207,7 @@ def test_a_logo_is_re_encoded_and_printed(alice_client, submitted):
         (png(5000, 20), "wide.png", "5000 \u00d7 20 pixels; at most 4000 \u00d7 4000"),
         (png(8, 8), "tiny.png", "8 \u00d7 8 pixels; at least 16 on each side"),
         (bytes(1024 * 1024 + 1), "big.png", "1024 KB; at most 1024 KB"),
+        (png_header(20000, 20000), "bomb.png", "far too many pixels"),
     ],
 )
 def test_a_file_that_is_not_a_usable_logo_is_refused_in_words(
@@ -219,3 +237,49 @@ def test_the_word_copy_downloads_with_the_commentary(alice_client, submitted):
     assert EXECUTIVE in texts
     assert "Executive summary" in texts
     assert "Appendix: every question and answer" in texts
+
+
+def test_words_written_about_figures_since_replaced_are_kept_but_not_saved(
+    alice, alice_client, submitted
+):
+    seen = submitted.result_version
+    assessment_reopen(assessment=submitted, by=alice, reason="one answer was wrong")
+    assessment_submit(assessment=submitted, by=alice)  # while the consultant was writing
+
+    response = alice_client.post(
+        f"/assessments/{submitted.pk}/commentary/",
+        {"executive": EXECUTIVE, "action": "publish", "result_version": seen},
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "submitted again while you were writing" in body
+    assert EXECUTIVE in body  # nothing lost: the words are on the page to save again
+    assert f'name="result_version" value="{seen + 1}"' in body
+    assert not ReportCommentary.objects.exists()
+
+
+def test_a_post_without_the_figures_it_was_written_for_is_refused(alice_client, submitted):
+    response = alice_client.post(f"/assessments/{submitted.pk}/commentary/", {"action": "publish"})
+    assert response.status_code == 200
+    assert not ReportCommentary.objects.exists()
+
+
+def test_a_share_link_never_shows_a_draft(alice_client, submitted):
+    from django.test import Client
+
+    save_commentary(alice_client, submitted, roadmap="Unreviewed words.")
+    response = alice_client.post(f"/assessments/{submitted.pk}/shares/", {"days": 7, "note": "CTO"})
+    link = re.search(r'value="http://testserver(/share/[^"]+)"', response.content.decode())
+    assert link is not None
+    stranger = Client()
+    page = stranger.get(link.group(1)).content.decode()
+    text = pdf_text(stranger.get(link.group(1) + "report.pdf"))
+    for shown in (page, text):
+        assert EXECUTIVE.split(";")[0] not in shown.replace("\n", " ")
+        assert "Unreviewed words." not in shown
+        assert "Draft" not in shown
+    # Once published, the link shows the words.
+    save_commentary(alice_client, submitted, action="publish", roadmap="Reviewed words.")
+    assert "Reviewed words." in stranger.get(link.group(1)).content.decode()
+    assert "Reviewed words." in pdf_text(stranger.get(link.group(1) + "report.pdf"))

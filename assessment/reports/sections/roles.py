@@ -79,14 +79,15 @@ def build_roles(bank: Bank, result: Result, view: ResultView) -> tuple[RoleSecti
             )
         elif role.action == RoleAction.ADD:
             sentence = (
-                "Nobody is known to hold this role. Hire or name someone for it, or hand the "
-                "practices below to people who have the time, starting with those it owns."
+                "Nobody is known to hold this role. Hire or name someone for it, or hand its open "
+                "practices (the roadmap lists them) to people who have the time, starting with "
+                "those it owns."
             )
         else:
             sentence = (
                 "Someone holds this role, but most of its practices are not in place. Give them "
-                "the time and the mandate to close the practices below, starting with those it "
-                "owns."
+                "the time and the mandate to close its open practices (the roadmap lists them), "
+                "starting with those it owns."
             )
         sections.append(
             RoleSection(

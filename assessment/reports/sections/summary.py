@@ -75,6 +75,7 @@ class Summary:
 class RiskLine:
     title: str  # the practice that is missing
     note: str  # what can go wrong, in plain words
+    when: str = ""  # where the plan takes it up: "Roadmap item 3, first 30 days."
 
 
 def build_summary(
@@ -192,7 +193,8 @@ def change_sentence(progress: ProgressView | None) -> str:
     fallen = [p for p in progress.phases if p.direction == DOWN]
     improved, regressed = len(progress.improved), len(progress.regressed)
     if improved:
-        answers = f"{plural(improved, 'practice')} improved and {regressed} went back"
+        back = str(regressed) if regressed else "none"
+        answers = f"{plural(improved, 'practice')} improved and {back} went back"
     elif regressed:
         answers = f"no practice improved and {regressed} went back"
     else:
@@ -254,7 +256,18 @@ def _risks(bank: Bank, result: Result, view: ResultView) -> tuple[RiskLine, ...]
     missing.sort(
         key=lambda q: (q.code not in gate, -RISK_WEIGHT[q.risk], q.level, bank.questions.index(q))
     )
-    return tuple(RiskLine(q.name, q.risk_note) for q in missing[:TOP_LINES])
+    return tuple(RiskLine(q.name, q.risk_note, _when(q.code, view)) for q in missing[:TOP_LINES])
+
+
+WHEN = {30: "first 30 days", 60: "days 31 to 60", 90: "days 61 to 90", None: "after 90 days"}
+
+
+def _when(code: str, view: ResultView) -> str:
+    """Where the plan takes a risk up, so a reader of the first page knows it is handled."""
+    for number, rec in enumerate(view.recommendations, start=1):
+        if rec.code == code:
+            return f"Roadmap item {number}, {WHEN[rec.period]}."
+    return "Not in the plan yet: beyond the targets set for this assessment."
 
 
 def _index_sentence(view: ResultView) -> str:
@@ -273,15 +286,25 @@ def _gate_sentence(view: ResultView) -> str:
     waiting = [g for g in view.gate if not g.binding]
     if not waiting or view.capped:
         return ""
-    caps = join_names(
-        [
-            f"{g.missing} (the overall level cannot pass level {g.caps_at})"
-            if g.caps_at is not None
-            else f"{g.missing} (not even level 0 can be claimed)"
-            for g in waiting
-        ]
-    )
-    return f"Still missing from the security and governance gate: {caps}."
+    # One clause per cap, not one per practice: "(the overall level cannot pass level 1)" said
+    # once for all the practices it applies to.
+    caps: dict[int | None, list[str]] = {}
+    for g in waiting:
+        caps.setdefault(g.caps_at, []).append(g.missing)
+    clauses = [
+        f"{join_names(missing)} (the overall level cannot pass level {caps_at})"
+        if caps_at is not None
+        else f"{join_names(missing)} (not even level 0 can be claimed)"
+        for caps_at, missing in sorted(
+            caps.items(), key=lambda item: (item[0] is not None, item[0] or 0)
+        )
+    ]
+    return f"Still missing from the security and governance gate: {'; '.join(clauses)}."
+
+
+def _tightest_first(item: tuple[int | None, list[str]]) -> tuple[bool, int]:
+    caps_at = item[0]
+    return (caps_at is not None, caps_at or 0)
 
 
 def automated_without_evidence(result: Result) -> tuple[str, ...]:
