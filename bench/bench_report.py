@@ -7,8 +7,10 @@ quarters of a realistic team (so the report includes the progress section). Then
 with its goal and PASS or MISS (a miss never fails the run):
 
 - the full report, database reads to PDF bytes: median of 5 renders (goal < 1 s);
-- WeasyPrint on plain text of the same page count, same fonts and page set-up, and the ratio
-  (goal < 2x): what our layout costs beyond WeasyPrint's own floor;
+- the floor: WeasyPrint on plain paragraphs of the same page count, in the same font and page
+  margins but without the product's stylesheet, and the ratio (goal <= 1.5x): what our layout
+  costs beyond WeasyPrint's own. The two are rendered in turns, so that a busy machine slows
+  both alike;
 - the second download of the same PDF through the view and the cache (goal < 50 ms);
 - peak memory of rendering (goal < 300 MB).
 """
@@ -49,6 +51,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
+from weasyprint import CSS, HTML  # noqa: E402
 
 from assessment.banks.loader import BUNDLED_BANKS_DIR  # noqa: E402
 from assessment.models import Assessment, QuestionBank  # noqa: E402
@@ -60,10 +63,10 @@ from tests.reports.helpers import realistic_input, submitted_assessment  # noqa:
 
 T = TypeVar("T")
 
-RUNS = 5
+RUNS = 7
 DOWNLOADS = 20
 GOAL_RENDER_S = 1.0
-GOAL_RATIO = 2.0
+GOAL_RATIO = 1.5
 GOAL_CACHED_MS = 50.0
 GOAL_MEMORY_MB = 300.0
 PARAGRAPH = (
@@ -111,6 +114,25 @@ def median_seconds(action: Callable[[], T], runs: int = RUNS) -> tuple[float, T]
     return statistics.median(timings), result
 
 
+# The floor's only styles: the report's font and page margins (print.css), nothing of its layout.
+FLOOR_CSS = """@import url("css/fonts.css");
+@page { size: A4; margin: 24mm 18mm 20mm 18mm; }
+html { font-family: "Source Sans 3", sans-serif; font-size: 9.5pt; line-height: 1.4; }"""
+
+
+def floor_pdf(html: str) -> pdf.RenderedPdf:
+    """Plain HTML through WeasyPrint as the report goes (fonts, fetcher, PDF/UA), but with
+    WeasyPrint's default user-agent stylesheet and the floor's styles instead of ours."""
+    base = pdf.path2url(str(pdf.static_roots()[0])) + "/"
+    css = CSS(
+        string=FLOOR_CSS, base_url=base, url_fetcher=pdf.fetcher(), font_config=pdf.font_config()
+    )
+    rendered = HTML(string=html, base_url=base, url_fetcher=pdf.fetcher()).render(
+        font_config=pdf.font_config(), stylesheets=[css], pdf_variant=pdf.PDF_VARIANT
+    )
+    return pdf.RenderedPdf(rendered.write_pdf(pdf_variant=pdf.PDF_VARIANT), len(rendered.pages))
+
+
 def plain_text_html(paragraphs: int) -> str:
     body = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(paragraphs))
     head = "<!doctype html><html lang='en'><head><title>Plain</title></head>"
@@ -122,7 +144,7 @@ def plain_text_of(pages: int) -> str:
     low, high = 1, 40 * pages
     while low < high:
         middle = (low + high) // 2
-        if pdf.render_pdf(plain_text_html(middle)).pages < pages:
+        if floor_pdf(plain_text_html(middle)).pages < pages:
             low = middle + 1
         else:
             high = middle
@@ -141,20 +163,28 @@ def main() -> int:
     seconds = time.perf_counter() - start
     print(f"first render in a fresh process: {seconds:.2f} s (fonts and stylesheet loaded once)")
 
-    report_s, rendered = median_seconds(full_render)
+    plain = plain_text_of(first.pages)
+    report_times: list[float] = []
+    floor_times: list[float] = []
+    for _ in range(RUNS):  # in turns: both see the same machine
+        start = time.perf_counter()
+        rendered = full_render()
+        report_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        plain_rendered = floor_pdf(plain)
+        floor_times.append(time.perf_counter() - start)
+    report_s, plain_s = statistics.median(report_times), statistics.median(floor_times)
     print(
         f"full report, database to PDF: median {report_s:.3f} s over {RUNS} runs, "
         f"{rendered.pages} pages, {len(rendered.content) // 1024} KB "
         f"(goal < {GOAL_RENDER_S:g} s: {verdict(report_s < GOAL_RENDER_S)})"
     )
     assert rendered.pages == first.pages
-
-    plain = plain_text_of(rendered.pages)
-    plain_s, plain_rendered = median_seconds(lambda: pdf.render_pdf(plain))
     ratio = report_s / plain_s
     print(
-        f"plain text, {plain_rendered.pages} pages, same fonts and pages: median {plain_s:.3f} s; "
-        f"ratio {ratio:.2f}x (goal < {GOAL_RATIO:g}x: {verdict(ratio < GOAL_RATIO)})"
+        f"floor: plain paragraphs, {plain_rendered.pages} pages, same font and margins, without "
+        f"the product's stylesheet: median {plain_s:.3f} s; ratio {ratio:.2f}x "
+        f"(goal <= {GOAL_RATIO:g}x: {verdict(ratio <= GOAL_RATIO)})"
     )
 
     client = Client()

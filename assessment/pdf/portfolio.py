@@ -7,12 +7,18 @@ renderer's fetcher serves it from the static folders like any other resource.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
 from django.template.loader import render_to_string
 
+from assessment.pdf.cache import PdfCache, PdfKey
 from assessment.pdf.render import RenderedPdf, render_pdf
 from assessment.reports.portfolio import PortfolioContext
 
 PORTFOLIO_TEMPLATE = "reports/portfolio_print.html"
+CACHE_FOLDER = "portfolios"
 
 
 def portfolio_html(portfolio: PortfolioContext) -> str:
@@ -20,6 +26,21 @@ def portfolio_html(portfolio: PortfolioContext) -> str:
 
 
 def portfolio_pdf(portfolio: PortfolioContext) -> RenderedPdf:
-    """Rendered on every request: it reads every team's latest result, so any submission in the
-    organisation would change it, and a handful of pages renders in about a second."""
     return render_pdf(portfolio_html(portfolio))
+
+
+def portfolio_pdf_bytes(organization_id: int, portfolio: PortfolioContext) -> bytes:
+    """The portfolio's PDF, rendered once per content: its print HTML (cheap to build) is the
+    key, so any submission, renamed team or new day changes it, and asking again costs a file
+    read, not a second of the renderer that every report download shares."""
+    html = portfolio_html(portfolio)
+    key = PdfKey(
+        assessment_id=organization_id,
+        result_version=0,
+        variant=hashlib.sha256(html.encode("utf-8")).hexdigest(),
+    )
+    return portfolio_pdf_cache().get_or_render(key, lambda: render_pdf(html).content)
+
+
+def portfolio_pdf_cache() -> PdfCache:
+    return PdfCache(Path(settings.MEDIA_ROOT) / CACHE_FOLDER)

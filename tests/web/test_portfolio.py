@@ -11,6 +11,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessment.models import QuestionBank
+from assessment.pdf.portfolio import portfolio_pdf_cache
+from assessment.pdf.render import render_count
 from assessment.reports.portfolio import GAPS, HEATMAP, PLAN, SUMMARY, TREND
 from assessment.selectors.portfolio import organization_portfolio
 from core.models import Organization, Team
@@ -146,3 +148,22 @@ def test_thirty_teams_with_long_names_stay_within_the_margins(
         assert too_wide == {}
         text = "".join(page.extract_text() or "" for page in document.pages)
     assert text.count("Not assessed yet") == 3
+
+
+def test_asking_again_costs_no_render_until_something_changes(
+    alice_client, acme, alice, mlops_bank
+) -> None:
+    first = alice_client.get(url("acme")).content
+    renders = render_count()
+
+    again = alice_client.get(url("acme")).content
+    assert again == first
+    assert render_count() == renders  # served from the cache
+
+    churn = Team.objects.get(name="Churn prediction")
+    submit(churn, mlops_bank, alice, "2026 Q2", seed=6)
+    changed = alice_client.get(url("acme")).content
+    assert render_count() == renders + 1
+    assert "Not assessed yet" not in pdf_text(changed)
+    # Only the newest portfolio of the organisation is kept.
+    assert len(list(portfolio_pdf_cache().folder.glob(f"{acme.pk}-*.pdf"))) == 1
