@@ -560,10 +560,20 @@ def _summary(
         sentences.append(weakest)
     if gaps:
         top = gaps[0]
-        sentences.append(
-            f"The practice most teams lack is {top.title.rstrip('.')} ({top.phase_name}, level "
-            f"{top.level}): {_lacking_it(top.lacking, compared)}."
-        )
+        tied = sum(1 for gap in gaps if gap.lacking == top.lacking)
+        what = f"{top.title.rstrip('.')} ({top.phase_name}, level {top.level})"
+        if tied > 1 and compared > 1:
+            # Naming one of many equals would single it out for no reason: say how many.
+            sentences.append(
+                f"{tied} practices are lacking in {_how_many(top.lacking, compared)}, led by the "
+                f"riskiest: {what}."
+            )
+        elif compared == 1:
+            sentences.append(f"The first practice the team lacks, by risk, is {what}.")
+        else:
+            sentences.append(
+                f"The practice most teams lack is {what}: {_lacking_it(top.lacking, compared)}."
+            )
     if not_assessed:
         verb = "has" if not_assessed == 1 else "have"
         sentences.append(f"{plural(not_assessed, 'team')} {verb} not been assessed yet.")
@@ -627,6 +637,12 @@ def _are(count: int, total: int) -> str:
     if count == total:
         return "both teams are" if total == 2 else f"all {total} teams are"
     return f"{count} of {total} teams {'is' if count == 1 else 'are'}"
+
+
+def _how_many(count: int, total: int) -> str:
+    if count == total:
+        return "both teams" if total == 2 else f"all {total} teams"
+    return f"{count} of {total} teams"
 
 
 def _lacking_it(count: int, total: int) -> str:

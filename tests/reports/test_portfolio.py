@@ -365,6 +365,30 @@ def test_the_summary_says_it_in_words(portfolio: PortfolioContext) -> None:
     assert not CODE.search(summary)
 
 
+def test_when_practices_tie_the_summary_says_how_many_instead_of_singling_one_out() -> None:
+    # Every other answer is automated. Both teams lack DES-1-02 (by hand at level 1) and
+    # OPS-2-01, "Progressive rollout" (by hand at level 2): two practices tied at 2 of 2, and
+    # OPS-2-01 is the riskier (high against medium).
+    pair = (
+        TeamRecord(
+            "Bravo",
+            (_submitted("Q2", date(2026, 5, 2), 0),),
+            _result(BANK, DES_1_02="0.5", OPS_2_01="0.5"),
+        ),
+        TeamRecord(
+            "Delta",
+            (_submitted("Q2", date(2026, 5, 3), 0),),
+            _result(BANK, DES_1_02="0.5", OPS_2_01="0.5"),
+        ),
+    )
+    summary = " ".join(build_portfolio(BANK, "Acme", pair, date(2026, 6, 1)).summary)
+    assert (
+        "2 practices are lacking in both teams, led by the riskiest: Progressive rollout "
+        "(Operations, level 2)." in summary
+    )
+    assert "most teams lack" not in summary
+
+
 def test_the_sections_and_document_facts(portfolio: PortfolioContext) -> None:
     assert [s.title for s in portfolio.sections] == [
         SUMMARY[1],

@@ -123,4 +123,7 @@ def demo_paths() -> list[str]:
         f"/assessments/{last.pk}/result/",
         f"/assessments/{last.pk}/report/",
         f"/assessments/{last.pk}/reopen/",
+        f"/assessments/{last.pk}/commentary/",
+        f"/assessments/{last.pk}/shares/",
+        f"/orgs/{org}/branding/",
     ]
