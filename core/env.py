@@ -70,3 +70,23 @@ def database_from_url(url: str) -> dj_database_url.DBConfig:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config
+
+
+def oidc_providers() -> dict[str, object]:
+    """django-allauth's OpenID Connect provider from the environment: OIDC_ISSUER (the issuer's
+    URL, whose /.well-known/openid-configuration is read), OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and
+    OIDC_NAME (the button's label). None configured: no single sign-on."""
+    issuer = os.environ.get("OIDC_ISSUER", "").strip()
+    if not issuer:
+        return {}
+    client_id = os.environ.get("OIDC_CLIENT_ID", "").strip()
+    if not client_id:
+        raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID is needed as well")
+    app = {
+        "provider_id": "sso",
+        "name": os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
+        "client_id": client_id,
+        "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "settings": {"server_url": issuer, "fetch_userinfo": True},
+    }
+    return {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from core.env import database_from_url, env_bool, env_int, env_list
+from core.env import database_from_url, env_bool, env_int, env_list, oidc_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -52,6 +57,7 @@ MIDDLEWARE = [
     # Every view needs a login unless it is marked @login_not_required (login, health).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
@@ -72,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "core.context_processors.accounts",
             ],
         },
     },
@@ -86,7 +93,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by username or e-mail address, and single sign-on (django-allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -98,10 +106,60 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock out a username after repeated failed logins, whatever address they come from.
+# Accounts (django-allauth): sign-in by username or e-mail address, sign-up with a verified
+# address, password reset, TOTP two-factor, single sign-on with OpenID Connect.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "core.accounts.LoginForm", "signup": "core.accounts.SignupForm"}
+# Anyone may sign up, or only people invited: open by default in development only.
+SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=DEBUG)
+# Whether anyone signed in may create an organisation, or only staff.
+ORGANIZATION_CREATION = os.environ.get("ORGANIZATION_CREATION", "anyone")
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per address only: a count per account would let a stranger lock a colleague out. Axes
+    # locks a username *from one address* after five failures (above).
+    "login_failed": "10/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/key",
+    "confirm_email": "3/h/key",
+    "change_password": "5/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "MLOps maturity"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join an SSO identity to an account by address
+SOCIALACCOUNT_ADAPTER = "core.accounts.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = oidc_providers()
+
+# E-mail: the console in development, SMTP from the environment in production (docs/deploy.md).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MLOps maturity <noreply@localhost>")
+
+# Lock out a username from one address after repeated failed logins: by username *and* address,
+# so that a stranger cannot lock a colleague out with five wrong passwords. Guessing from many
+# addresses is slowed by allauth's rate limits below, per address and per account.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "core.accounts.login_identifier"  # allauth's sign-in form
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -1,14 +1,19 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.views import account
 from core.views import home as views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in and sign-out at their short addresses; everything else about accounts (sign-up,
+    # e-mail confirmation, password reset, two-factor, single sign-on) under accounts/.
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", account.account_settings, name="account_settings"),
     path("admin/", admin.site.urls),
     path("", include("assessment.urls")),
 ]

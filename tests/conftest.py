@@ -37,6 +37,15 @@ def _plain_http_and_static_files(tmp_path_factory: pytest.TempPathFactory) -> It
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """django-allauth counts sign-in attempts, sign-ups and resets in the cache: each test starts
+    with none, as a new visitor would."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def alice(db: None) -> User:
     """Alice leads the Fraud team at Acme."""

@@ -14,6 +14,25 @@ pytestmark = pytest.mark.django_db
 # Public: signing in, health, and the read-only report links, which open with their token alone
 # (tests/web/test_shares.py covers their expiry, revocation and logging).
 PUBLIC_URL_NAMES = {"login", "healthz", "shared_report", "shared_report_pdf"}
+# django-allauth's pages that come before an account or a session: signing in (with a code or a
+# second factor), signing up, confirming an address, resetting a password, single sign-on.
+PUBLIC_URL_NAMES |= {
+    "account_login",
+    "account_signup",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_email_verification_sent",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "mfa_authenticate",
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",
+}
 
 
 def all_url_patterns(

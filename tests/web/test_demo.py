@@ -52,7 +52,7 @@ def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_ban
         "Globex Retail",
     ]
     # The printed login works, and the demo user sees the result and the draft.
-    login = client.post("/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    login = client.post("/login/", {"login": DEMO_USERNAME, "password": DEMO_PASSWORD})
     assert login.status_code == 302
     assert client.get(f"/assessments/{fraud['2026 Q3'].pk}/result/").status_code == 200
     assert client.get(f"/assessments/{draft.pk}/phases/design/").status_code == 200

@@ -1,0 +1,104 @@
+"""How django-allauth behaves here: who may sign up (anyone, or only people invited), the
+sign-in form's limits, and single sign-on accounts.
+
+Sign-up is open when SIGNUP_OPEN is on (the default in development only); otherwise only a
+person holding a live invitation may create an account, and only for the invited address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
+from allauth.account.stages import EmailVerificationStage
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest
+
+# The longest identifier anyone can have: an e-mail address (254). Refused longer before any
+# database lookup, so the lock-out table (255 characters) never sees it.
+LOGIN_MAX_LENGTH = 254
+INVITATION_SESSION_KEY = "invitation_email"
+INVITED_ONLY = (
+    "Accounts here are created by invitation: ask an owner of your organisation to invite you, "
+    "then follow the link in that e-mail."
+)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return bool(settings.SIGNUP_OPEN or invited_email(request))
+
+    def get_login_stages(self) -> list[str]:
+        verify = "allauth.account.stages.EmailVerificationStage"
+        return [
+            "core.accounts.SignUpAddressStage" if stage == verify else stage
+            for stage in super().get_login_stages()
+        ]
+
+    def clean_email(self, email: str) -> str:
+        """Sign-up by invitation only: with the address the invitation was sent to."""
+        email = super().clean_email(email)
+        invited = invited_email(self.request) if self.request is not None else ""
+        if not settings.SIGNUP_OPEN and invited and email.casefold() != invited.casefold():
+            raise forms.ValidationError(
+                f"Sign up with the address the invitation was sent to: {invited}."
+            )
+        return email
+
+
+class SignUpAddressStage(EmailVerificationStage):
+    """An address given at sign-up must be confirmed before its account signs in. An account an
+    administrator created (the admin, `createsuperuser`, the demo) records no address through
+    sign-up and is trusted as it is."""
+
+    def handle(self) -> tuple[Any, bool]:
+        user = self.login.user
+        if user is not None and not EmailAddress.objects.filter(user_id=user.pk).exists():
+            return None, True
+        response, carry_on = super().handle()
+        return response, bool(carry_on)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:  # noqa: ARG002
+        # An identity from the organisation's own provider may create its account on first
+        # sign-in: the provider has vouched for the person.
+        return True
+
+
+def invited_email(request: HttpRequest) -> str:
+    """The address of the invitation this browser is accepting, if any."""
+    session = getattr(request, "session", None)
+    return str(session.get(INVITATION_SESSION_KEY, "")) if session is not None else ""
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = "Username or e-mail address"
+        field.max_length = LOGIN_MAX_LENGTH
+        field.validators.append(forms.CharField(max_length=LOGIN_MAX_LENGTH).validators[0])
+        field.widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(AllauthSignupForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+def login_identifier(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """What django-axes counts failures against: the name or address typed in the sign-in form
+    (allauth authenticates with `username=` or `email=`), folded to one case and cut to the
+    lock-out table's column, so "Alice" and "alice" share a count."""
+    typed = request.POST.get("login", "") if request.method == "POST" else ""
+    if not typed and credentials:
+        typed = str(credentials.get("username") or credentials.get("email") or "")
+    return typed.strip().casefold()[:LOGIN_MAX_LENGTH]
