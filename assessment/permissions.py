@@ -7,7 +7,8 @@ members also edit (`can_edit`), viewers only read. Owners alone manage who belon
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 from assessment.models import Assessment
 from core.models import Membership
@@ -37,6 +38,21 @@ def may_reopen(membership: Membership) -> bool:
 
 
 NO_SHARING = "Only an owner or a consultant can share a report outside the organisation."
+
+
+TEAM_ARCHIVED = "This team is archived: restore it from its settings to start an assessment."
+NO_TEAMS = "Only an owner or a consultant can create, rename or archive teams."
+NO_ORGANIZATIONS = "Only staff can create organisations on this instance: ask an administrator."
+
+
+def may_create_organizations(user: User) -> bool:
+    """Anyone signed in, unless ORGANIZATION_CREATION=staff keeps it to staff."""
+    return settings.ORGANIZATION_CREATION != "staff" or user.is_staff
+
+
+def may_manage_teams(membership: Membership) -> bool:
+    """Create, rename, archive and restore teams: owners and consultants."""
+    return membership.can_manage
 
 
 NO_COMMENTARY = "Only an owner or a consultant can write and publish a report's commentary."

@@ -13,11 +13,15 @@ from assessment.views import (
     share,
     team,
 )
-from core.views import members, organizations
+from core.views import members, organizations, teams
 
 urlpatterns = [
     # Organisations (core/views): the dashboard, members, activity; exports (assessment/views)
     path("orgs/", organizations.organization_switch, name="organization_switch"),
+    path("orgs/new/", teams.organization_create_view, name="organization_create"),
+    path("orgs/<slug:slug>/teams/new/", teams.team_create_view, name="team_create"),
+    path("teams/<int:team_id>/settings/", teams.team_settings, name="team_settings"),
+    path("teams/<int:team_id>/archive/", teams.team_archive, name="team_archive"),
     path("orgs/<slug:slug>/", organizations.organization_dashboard, name="organization_detail"),
     path(
         "orgs/<slug:slug>/activity/",

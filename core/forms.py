@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from core import logos, selectors
-from core.models import Organization, Role
+from core.models import Organization, Role, Team
 
 NO_SUCH_USER = (
     "Nobody with that username or e-mail address has an account here yet; ask them to get one "
@@ -93,3 +93,40 @@ class ReportBrandingForm(forms.Form):
         if cleaned is not None:
             return cleaned
         return b"" if self.cleaned_data["remove_logo"] else None
+
+
+class OrganizationCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        label="Organisation's name",
+        help_text="A company, or a client you assess. You become its owner.",
+    )
+
+
+class TeamForm(forms.Form):
+    """A team's name, unique in its organisation whatever the case, and what it does."""
+
+    name = forms.CharField(max_length=200, label="Team's name")
+    description = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="What the team does",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self, *args: Any, organization: Organization, team: Team | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization, self.team = organization, team
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        taken = Team.objects.filter(organization=self.organization, name__iexact=name)
+        if self.team is not None:
+            taken = taken.exclude(pk=self.team.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                f"{self.organization.name} already has a team called \u201c{name}\u201d."
+            )
+        return name

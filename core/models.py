@@ -23,6 +23,8 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived: out of the lists and closed to new assessments; its history stays readable.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organization__name", "name"]
@@ -89,6 +91,11 @@ class OrganizationEvent(models.Model):
         ROLE_CHANGED = "role_changed", "Role changed"
         MEMBER_REMOVED = "member_removed", "Member removed"
         BRANDING_CHANGED = "branding_changed", "Report branding changed"
+        ORGANIZATION_CREATED = "organization_created", "Organisation created"
+        TEAM_CREATED = "team_created", "Team created"
+        TEAM_RENAMED = "team_renamed", "Team renamed"
+        TEAM_ARCHIVED = "team_archived", "Team archived"
+        TEAM_RESTORED = "team_restored", "Team restored"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

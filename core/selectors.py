@@ -33,7 +33,12 @@ def memberships_for(user: AnyUser) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)
         .select_related("organization")
-        .prefetch_related(Prefetch("organization__teams", queryset=Team.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch(
+                "organization__teams",
+                queryset=Team.objects.filter(archived_at__isnull=True).order_by("name"),
+            )
+        )
         .order_by("organization__name")
     )
 
@@ -104,3 +109,9 @@ def display_name(user: AbstractBaseUser) -> str:
     get_full_name = getattr(user, "get_full_name", None)
     name = (get_full_name() if get_full_name else "").strip()
     return name or user.get_username()
+
+
+def archived_teams(organization: Organization) -> QuerySet[Team]:
+    return Team.objects.filter(organization=organization, archived_at__isnull=False).order_by(
+        "name"
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 from core.models import (
     Membership,
@@ -16,11 +18,72 @@ from core.models import (
 )
 from core.selectors import display_name
 
+RESERVED_SLUGS = {"new"}  # /orgs/new/ creates one
 LAST_OWNER = "An organisation needs at least one owner: make someone else owner first."
 
 
 class LastOwner(Exception):
     pass
+
+
+def organization_create(*, name: str, by: User) -> Organization:
+    """A new organisation, its creator its first owner."""
+    name = name.strip()
+    with transaction.atomic():
+        organization = Organization.objects.create(name=name, slug=_free_slug(name))
+        Membership.objects.create(organization=organization, user=by, role=Role.OWNER)
+        _record(organization.pk, OrganizationEvent.Kind.ORGANIZATION_CREATED, by, name)
+    return organization
+
+
+def _free_slug(name: str) -> str:
+    """The name as a slug, numbered until no organisation has it ("acme", "acme-2", ...)."""
+    base = (slugify(name) or "organisation")[:70]
+    if base in RESERVED_SLUGS:
+        base = f"{base}-organisation"
+    taken = set(Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def team_create(*, organization: Organization, name: str, description: str, by: User) -> Team:
+    with transaction.atomic():
+        team = Team.objects.create(
+            organization=organization, name=name.strip(), description=description.strip()
+        )
+        _record(organization.pk, OrganizationEvent.Kind.TEAM_CREATED, by, team.name)
+    return team
+
+
+def team_update(*, team: Team, name: str, description: str, by: User) -> None:
+    with transaction.atomic():
+        before = team.name
+        team.name, team.description = name.strip(), description.strip()
+        team.save(update_fields=["name", "description"])
+        if team.name != before:
+            _record(
+                team.organization_id,
+                OrganizationEvent.Kind.TEAM_RENAMED,
+                by,
+                f"{before} to {team.name}",
+            )
+
+
+def team_set_archived(*, team: Team, archived: bool, by: User) -> None:
+    with transaction.atomic():
+        if (team.archived_at is not None) == archived:
+            return
+        team.archived_at = timezone.now() if archived else None
+        team.save(update_fields=["archived_at"])
+        kind = (
+            OrganizationEvent.Kind.TEAM_ARCHIVED
+            if archived
+            else OrganizationEvent.Kind.TEAM_RESTORED
+        )
+        _record(team.organization_id, kind, by, team.name)
 
 
 def organization_ensure(*, slug: str, name: str) -> Organization:

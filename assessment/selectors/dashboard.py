@@ -50,7 +50,7 @@ def organization_team_rows(
         .annotate(count=Count("id"))
         .values_list("team_id", "count")
     )
-    teams = Team.objects.filter(organization=organization)
+    teams = Team.objects.filter(organization=organization, archived_at__isnull=True)
     if query:
         teams = teams.filter(name__icontains=query)
     # Plain rows, not model instances: with hundreds of teams, instantiation was the cost.

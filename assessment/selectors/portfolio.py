@@ -37,7 +37,9 @@ def portfolio_teams(organization: Organization) -> list[TeamRecord]:
     teams, every submission's few figures (its summary, never its whole result), and the whole
     results of the latest submissions only, which are all the report reads in full."""
     teams = list(
-        Team.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
+        Team.objects.filter(organization=organization, archived_at__isnull=True)
+        .order_by("name")
+        .values_list("pk", "name")
     )
     rows = (
         Assessment.objects.filter(

@@ -23,6 +23,7 @@ from assessment.permissions import (
     READ_ONLY_ROLE,
     REOPEN_REFUSED,
     SUBMITTED_READ_ONLY,
+    TEAM_ARCHIVED,
     leads,
     may_edit,
     may_reopen,
@@ -85,6 +86,9 @@ def assessment_start(request: AuthenticatedHttpRequest, team_id: int) -> HttpRes
     team, membership = team_for_user(request.user, team_id)
     if not may_edit(membership):
         raise PermissionDenied(READ_ONLY_ROLE)
+    if team.archived_at is not None:
+        messages.error(request, TEAM_ARCHIVED)
+        return redirect("team_detail", team.pk)
     banks = latest_question_banks()
     chosen = banks[0] if banks else None
     previous = latest_submitted(team)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from assessment.permissions import may_create_organizations
 from core import selectors
 from core.http import AuthenticatedHttpRequest
 
@@ -14,7 +15,14 @@ from core.http import AuthenticatedHttpRequest
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(selectors.memberships_for(request.user))
-    return render(request, "core/home.html", {"memberships": memberships})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "may_create_organizations": may_create_organizations(request.user),
+        },
+    )
 
 
 @login_not_required

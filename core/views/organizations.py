@@ -18,7 +18,7 @@ from core.forms import ReportBrandingForm
 from core.http import AuthenticatedHttpRequest
 from core.logos import logo_data_uri
 from core.models import ReportBranding
-from core.selectors import memberships_for, organization_for_user
+from core.selectors import archived_teams, memberships_for, organization_for_user
 from core.services import branding_save
 
 QUERY_LIMIT = 100
@@ -46,6 +46,7 @@ def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> Http
             "query": query,
             "drafts_only": drafts_only,
             "other_memberships": memberships_for(request.user).exclude(organization=organization),
+            "archived_teams": list(archived_teams(organization)),
         },
     )
 

@@ -98,7 +98,8 @@ def test_the_home_page_tells_a_newcomer_what_to_do(client, alice):
     client.force_login(alice)
     body = client.get("/").content.decode()
     assert "You do not belong to any organisation yet." in body
-    assert "<code>alice</code>" in body
+    assert "ask one of its owners to invite you" in body
+    assert 'href="/orgs/new/">Create an organisation</a>' in body
 
 
 def test_a_member_of_acme_gets_404_for_globex_team(alice_client, acme_team, globex_team):

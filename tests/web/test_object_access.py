@@ -36,6 +36,7 @@ NO_OBJECT = {
     "logout",
     "organization_switch",
     "account_settings",  # the person's own account
+    "organization_create",  # a new organisation: tests/web/test_onboarding.py
     # Public by token: anyone holding a live link reads the report (tests/web/test_shares.py).
     "shared_report",
     "shared_report_pdf",
