@@ -13,7 +13,7 @@ from assessment.views import (
     share,
     team,
 )
-from core.views import members, organizations, teams
+from core.views import invitations, members, organizations, teams
 
 urlpatterns = [
     # Organisations (core/views): the dashboard, members, activity; exports (assessment/views)
@@ -34,6 +34,21 @@ urlpatterns = [
         name="organization_portfolio_pdf",
     ),
     path("orgs/<slug:slug>/members/", members.organization_members, name="organization_members"),
+    path(
+        "orgs/<slug:slug>/invitations/<int:invitation_id>/resend/",
+        invitations.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "orgs/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        invitations.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/<int:invitation_id>/<str:token>/",
+        invitations.invitation_view,
+        name="invitation",
+    ),
     path(
         "orgs/<slug:slug>/members/<int:membership_id>/",
         members.organization_member_update,

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import Membership, Organization, OrganizationEvent, ReportBranding, Team
+from core.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationEvent,
+    ReportBranding,
+    Team,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,3 +66,9 @@ class OrganizationEventAdmin(ReadOnlyAdmin):
 class ReportBrandingAdmin(ReadOnlyAdmin):
     list_display = ["organization", "prepared_by", "firm", "confidentiality", "updated_at"]
     exclude = ["logo"]  # bytes; the organisation's branding page shows it
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "email", "role", "sent_at", "accepted_at", "revoked_at"]
+    exclude = ["token_hash"]

@@ -96,6 +96,10 @@ class OrganizationEvent(models.Model):
         TEAM_RENAMED = "team_renamed", "Team renamed"
         TEAM_ARCHIVED = "team_archived", "Team archived"
         TEAM_RESTORED = "team_restored", "Team restored"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -129,3 +133,39 @@ class ReportBranding(models.Model):
 
     def __str__(self) -> str:
         return f"Report branding of {self.organization}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organisation in a role, sent to one address. The person
+    joins only when they accept it from the link, signed in with that address. The link is
+    single-use and expires; only a SHA-256 of its token is stored. Sending it again makes a new
+    token (the old link stops working); revoking it ends it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "email"])]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.organization}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

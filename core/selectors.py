@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from core.models import Membership, Organization, Team
+from core.models import Invitation, Membership, Organization, Team
 
 AnyUser = User | AnonymousUser
 
@@ -115,3 +115,10 @@ def archived_teams(organization: Organization) -> QuerySet[Team]:
     return Team.objects.filter(organization=organization, archived_at__isnull=False).order_by(
         "name"
     )
+
+
+def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked, newest first; expired ones say so."""
+    return Invitation.objects.filter(
+        organization=organization, accepted_at=None, revoked_at=None
+    ).select_related("created_by")

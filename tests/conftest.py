@@ -8,6 +8,8 @@ import pytest
 from core.models import Role, Team
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
 
+pytest_plugins = ["tests.mail"]
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.test import Client

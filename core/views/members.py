@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessment.permissions import OWNERS_ONLY, may_manage_members
 from core import selectors, services
 from core.confirm import Confirmation, confirmation_page
-from core.forms import MemberInviteForm, MemberRoleForm
+from core.forms import InvitationForm, MemberRoleForm
 from core.http import AuthenticatedHttpRequest
+from core.invitations import InvitationRefused, invitation_link, invitation_send
 from core.models import Membership, Organization, Role
-from core.selectors import membership_of, organization_for_user
+from core.selectors import membership_of, organization_for_user, pending_invitations
 
 
 def _owned(request: AuthenticatedHttpRequest, slug: str) -> tuple[Organization, Membership]:
@@ -29,25 +30,28 @@ def _owned(request: AuthenticatedHttpRequest, slug: str) -> tuple[Organization, 
 @require_http_methods(["GET", "POST"])
 def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization, membership = organization_for_user(request.user, slug)
-    form = MemberInviteForm(request.POST or None, organization=organization)
+    form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not may_manage_members(membership):
             raise PermissionDenied(OWNERS_ONLY)
         if form.is_valid():
+            email = form.cleaned_data["email"]
             try:
-                added = services.membership_add(
+                invitation_send(
                     organization=organization,
-                    user=form.cleaned_data["user"],
+                    email=email,
                     role=form.cleaned_data["role"],
                     by=request.user,
+                    link_for=invitation_link(request),
                 )
-            except IntegrityError:  # the same invitation, sent twice at once
-                messages.info(request, "That person already belongs to this organisation.")
+            except InvitationRefused as refused:
+                form.add_error("email", str(refused))
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {email}. They join when they accept it from the e-mail.",
+                )
                 return redirect("organization_members", organization.slug)
-            messages.success(
-                request, f"{added.user.get_username()} joined as {added.get_role_display()}."
-            )
-            return redirect("organization_members", organization.slug)
     return render(
         request,
         "assessment/organization_members.html",
@@ -55,8 +59,12 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
             "organization": organization,
             "membership": membership,
             "members": selectors.organization_members(organization),
+            "invitations": pending_invitations(organization)
+            if may_manage_members(membership)
+            else [],
             "form": form,
             "role_choices": Role.choices,
+            "now": timezone.now(),
         },
     )
 

@@ -73,17 +73,17 @@ def test_membership_changes_are_recorded_in_the_organisation_log(acme_team, alic
     ]
 
 
-def test_the_invite_form_records_the_owner_who_invited(alice_client, acme_team):
-    UserFactory.create(username="dave")
+def test_the_invite_form_records_the_owner_who_invited(alice_client, acme_team, smtp_inbox):
     slug = acme_team.organization.slug
-    alice_client.post(f"/orgs/{slug}/members/", {"identifier": "dave", "role": "viewer"})
+    alice_client.post(f"/orgs/{slug}/members/", {"email": "dave@example.org", "role": "viewer"})
 
     event = OrganizationEvent.objects.get()
     assert (event.kind, event.user.username, event.detail) == (
-        "member_added",
+        "invitation_sent",
         "alice",
-        "dave as viewer",
+        "dave@example.org as viewer",
     )
+    assert len(smtp_inbox.messages) == 1
 
 
 def test_owners_read_the_activity_log_newest_first(alice_client, draft, alice):

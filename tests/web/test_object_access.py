@@ -4,9 +4,11 @@ on every write. The URL patterns are enumerated, so a new view cannot forget its
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern
+from django.utils import timezone
 
 from assessment.models import (
     Answer,
@@ -21,7 +23,7 @@ from assessment.models import (
 from assessment.selectors.exports import export_path
 from assessment.services.assessments import assessment_submit
 from assessment.services.shares import share_create
-from core.models import Membership, ReportBranding, Role
+from core.models import Invitation, Membership, ReportBranding, Role, Team
 from tests.core.test_access import all_url_patterns
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything_via_services
@@ -37,6 +39,7 @@ NO_OBJECT = {
     "organization_switch",
     "account_settings",  # the person's own account
     "organization_create",  # a new organisation: tests/web/test_onboarding.py
+    "invitation",  # public by token: tests/web/test_invitations.py
     # Public by token: anyone holding a live link reads the report (tests/web/test_shares.py).
     "shared_report",
     "shared_report_pdf",
@@ -48,6 +51,9 @@ WRITES = {
     "executive": "Written by a stranger",
     "action": "publish",
     "prepared_by": "A stranger",
+    "name": "Renamed by a stranger",
+    "archive": "1",
+    "email": "stranger@example.org",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -79,7 +85,17 @@ def world(alice, draft, mlops_bank, settings, tmp_path):
     export_path(job).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty ZIP
     respondent = second.respondents.create(user=member.user, role="data_scientist")
     share, _ = share_create(assessment=draft, by=alice)
+    invitation = Invitation.objects.create(
+        organization=draft.team.organization,
+        email="someone@example.org",
+        role=Role.MEMBER,
+        token_hash="0" * 64,
+        created_by=alice,
+        sent_at=timezone.now() - timedelta(hours=1),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     return {
+        "invitation_id": invitation.pk,
         "share_id": share.pk,
         "respondent_id": respondent.pk,
         "job_id": job.pk,
@@ -129,6 +145,8 @@ def snapshot() -> tuple:
         list(ReportShare.objects.order_by("pk").values_list("revoked_at", "expires_at")),
         list(ReportCommentary.objects.values_list("executive", "published_at")),
         list(ReportBranding.objects.values_list("prepared_by", "confidentiality")),
+        list(Invitation.objects.order_by("pk").values_list("token_hash", "revoked_at")),
+        list(Team.objects.order_by("pk").values_list("name", "archived_at")),
     )
 
 
