@@ -16,7 +16,10 @@ from tests.browser.conftest import serious_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_consultant_switches_clients_compares_quarters_and_downloads(page, axe, mlops_bank):
+def test_a_consultant_switches_clients_compares_quarters_and_downloads(
+    page, axe, mlops_bank, settings
+):
+    settings.DEBUG = True  # the demo loads in development only
     call_command("load_demo", stdout=StringIO())
     page.goto("/login/")
     page.get_by_label("Username").fill(CONSULTANT_USERNAME)

@@ -29,7 +29,8 @@ def test_a_reused_id_and_version_never_share_a_cached_pdf(alice_client, alice, d
     assert first != second
 
 
-def test_the_report_draws_the_team_trend_from_the_third_assessment_on(mlops_bank):
+def test_the_report_draws_the_team_trend_from_the_third_assessment_on(mlops_bank, settings):
+    settings.DEBUG = True  # the demo loads in development only
     from io import StringIO
 
     from django.core.management import call_command

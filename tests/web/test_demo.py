@@ -19,7 +19,8 @@ def summary(assessment: Assessment) -> Any:
     return assessment.summary
 
 
-def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_bank):
+def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_bank, settings):
+    settings.DEBUG = True  # the demo loads in development only
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert f"Demo login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}" in out.getvalue()
@@ -58,3 +59,14 @@ def test_the_demo_shows_results_trends_drafts_and_a_consultant(client, mlops_ban
     assert client.get(f"/assessments/{draft.pk}/phases/design/").status_code == 200
     team_page = client.get(f"/teams/{draft.team.pk}/")
     assert "Maturity level over time" in team_page.content.decode()
+
+
+def test_the_demo_refuses_to_load_outside_development(mlops_bank, settings):
+    from django.core.management.base import CommandError
+
+    from core.models import Organization
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG=1"):
+        call_command("load_demo", stdout=StringIO())
+    assert not Organization.objects.exists()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from assessment.services.demo import CONSULTANT_USERNAME, DEMO_PASSWORD, DEMO_USERNAME, demo_load
 
@@ -11,6 +12,12 @@ class Command(BaseCommand):
     help = "Create (or refresh) the demo organisation, team, user and assessments. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # The demo's users share a published password: never on a real deployment.
+            raise CommandError(
+                "load_demo creates users with the published demo password: it runs only with "
+                "DEBUG=1 (development). Create your organisation from the pages instead."
+            )
         summary = demo_load()
         for line in summary:
             self.stdout.write(line)
