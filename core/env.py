@@ -90,3 +90,11 @@ def oidc_providers() -> dict[str, object]:
         "settings": {"server_url": issuer, "fetch_userinfo": True},
     }
     return {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}
+
+
+def origin_of(url: str) -> str:
+    """ "https://login.example.com" for "https://login.example.com/realms/acme"."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from core.env import database_from_url, env_bool, env_int, env_list, oidc_providers
+from core.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    oidc_providers,
+    origin_of,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,7 +214,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The sign-in button posts to us and is redirected to the single sign-on provider:
+        # browsers apply form-action to that redirect too.
+        "form-action": [SELF, *filter(None, [origin_of(os.environ.get("OIDC_ISSUER", ""))])],
         "frame-ancestors": [NONE],
     }
 }

@@ -75,9 +75,11 @@ def invitation_view(request: HttpRequest, invitation_id: int, token: str) -> Htt
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The token is in the address: keep it out of caches and other sites' referrers."""
+    """The token is in the address: keep it out of caches and other sites' referrers.
+    "same-origin" rather than "no-referrer": the page posts to itself, and a browser sends
+    `Origin: null` from a no-referrer page, which CSRF protection rightly refuses."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
