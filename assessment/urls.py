@@ -141,6 +141,11 @@ urlpatterns = [
         name="report_commentary_withdraw",
     ),
     path(
+        "orgs/<slug:slug>/settings/",
+        organizations.organization_settings,
+        name="organization_settings",
+    ),
+    path(
         "orgs/<slug:slug>/branding/",
         organizations.organization_branding,
         name="organization_branding",

@@ -86,6 +86,17 @@ class LoginForm(AllauthLoginForm):
         field.validators.append(forms.CharField(max_length=LOGIN_MAX_LENGTH).validators[0])
         field.widget.attrs.pop("placeholder", None)
 
+    def clean(self) -> dict[str, Any]:
+        # Before any password is checked: an organisation that signs its people in through
+        # single sign-on means no password of theirs is accepted here.
+        login = self.cleaned_data.get("login") if hasattr(self, "cleaned_data") else None
+        if login and not self._errors:
+            domain = sso_domain_of(str(login))
+            if domain:
+                raise forms.ValidationError(SSO_ONLY.format(domain=domain))
+        cleaned: dict[str, Any] = super().clean()
+        return cleaned
+
 
 class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,3 +113,42 @@ def login_identifier(request: HttpRequest, credentials: dict[str, Any] | None) -
     if not typed and credentials:
         typed = str(credentials.get("username") or credentials.get("email") or "")
     return typed.strip().casefold()[:LOGIN_MAX_LENGTH]
+
+
+# --- Organisations' rules at sign-in ------------------------------------------------------------
+
+MFA_SETUP_SESSION_KEY = "mfa_setup_needed"
+SSO_ONLY = (
+    "People at {domain} sign in with single sign-on, not a password: use the "
+    "\u201cSign in with\u201d button below."
+)
+
+
+def sso_domain_of(identifier: str) -> str:
+    """The organisation-claimed domain of the address typed, or of the account named, or ""."""
+    from django.contrib.auth import get_user_model
+
+    from core.models import Organization
+
+    if "@" in identifier:
+        address = identifier
+    else:
+        user = get_user_model().objects.filter(username__iexact=identifier).first()
+        address = user.email if user is not None and not user.is_superuser else ""
+    domain = address.rsplit("@", 1)[-1].strip().casefold() if "@" in address else ""
+    if domain and Organization.objects.filter(sso_domain=domain).exists():
+        return domain
+    return ""
+
+
+def needs_mfa_setup(user: Any) -> bool:
+    """Whether an organisation of the user requires two-factor sign-in they have not set up."""
+    from allauth.mfa.models import Authenticator
+
+    from core.models import Membership
+
+    required = Membership.objects.filter(user=user, organization__require_mfa=True).exists()
+    return bool(
+        required
+        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    )

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and teams"
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers the system checks)
+        from core import checks, signals  # noqa: F401  (registers the checks and receivers)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from core import logos
 from core.models import Organization, Role, Team
@@ -102,3 +104,44 @@ class TeamForm(forms.Form):
                 f"{self.organization.name} already has a team called \u201c{name}\u201d."
             )
         return name
+
+
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class OrganizationSettingsForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Organisation's name")
+    require_mfa = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in of every member",
+        help_text="Members without an authenticator app are asked to set one up before they go on.",
+    )
+    sso_domain = forms.CharField(
+        required=False,
+        max_length=253,
+        label="Single sign-on for the e-mail domain",
+        help_text="e.g. acme.com: people with an address there sign in through single sign-on, "
+        "never with a password. Needs single sign-on configured on this instance.",
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_sso_domain(self) -> str:
+        domain: str = self.cleaned_data["sso_domain"].strip().lower().removeprefix("@")
+        if not domain:
+            return ""
+        if not DOMAIN.match(domain):
+            raise forms.ValidationError(
+                f"\u201c{domain}\u201d is not a domain name, e.g. acme.com."
+            )
+        if not settings.SOCIALACCOUNT_PROVIDERS:
+            raise forms.ValidationError(
+                "Single sign-on is not configured on this instance (docs/deploy.md): its people "
+                "could no longer sign in."
+            )
+        taken = Organization.objects.filter(sso_domain=domain).exclude(pk=self.organization.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"Another organisation already signs in {domain}.")
+        return domain

@@ -10,6 +10,10 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Members must turn on two-factor sign-in before they go on (core/middleware.py).
+    require_mfa = models.BooleanField(default=False)
+    # People whose address is at this domain sign in through single sign-on, not a password.
+    sso_domain = models.CharField(max_length=253, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +104,7 @@ class OrganizationEvent(models.Model):
         INVITATION_RESENT = "invitation_resent", "Invitation sent again"
         INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
         INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        SETTINGS_CHANGED = "settings_changed", "Organisation settings changed"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

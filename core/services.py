@@ -190,3 +190,18 @@ def _keep_an_owner(leaving: Membership) -> None:
     )
     if not owners.exclude(pk=leaving.pk).exists():
         raise LastOwner(LAST_OWNER)
+
+
+def organization_settings_save(
+    *, organization: Organization, name: str, require_mfa: bool, sso_domain: str, by: User
+) -> None:
+    with transaction.atomic():
+        organization.name = name.strip()
+        organization.require_mfa = require_mfa
+        organization.sso_domain = sso_domain.strip().lower()
+        organization.save(update_fields=["name", "require_mfa", "sso_domain"])
+        detail = (
+            f"name {organization.name}; two-factor {'required' if require_mfa else 'optional'}; "
+            f"single sign-on for {organization.sso_domain or 'nobody'}"
+        )
+        _record(organization.pk, OrganizationEvent.Kind.SETTINGS_CHANGED, by, detail)

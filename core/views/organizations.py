@@ -14,12 +14,12 @@ from assessment.permissions import NO_COMMENTARY, OWNERS_ONLY, may_manage_member
 from assessment.selectors.activity import organization_activity
 from assessment.selectors.banks import newest_bank
 from assessment.selectors.dashboard import SORTS, organization_team_rows
-from core.forms import ReportBrandingForm
+from core.forms import OrganizationSettingsForm, ReportBrandingForm
 from core.http import AuthenticatedHttpRequest
 from core.logos import logo_data_uri
 from core.models import ReportBranding
 from core.selectors import archived_teams, memberships_for, organization_for_user
-from core.services import branding_save
+from core.services import branding_save, organization_settings_save
 
 QUERY_LIMIT = 100
 
@@ -116,4 +116,32 @@ def organization_branding(request: AuthenticatedHttpRequest, slug: str) -> HttpR
             "form": form,
             "logo": logo_data_uri(bytes(current.logo)) if current else "",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organization_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The organisation's name and its sign-in rules: owners only."""
+    organization, membership = organization_for_user(request.user, slug)
+    if not may_manage_members(membership):
+        raise PermissionDenied(OWNERS_ONLY)
+    form = OrganizationSettingsForm(
+        request.POST or None,
+        organization=organization,
+        initial={
+            "name": organization.name,
+            "require_mfa": organization.require_mfa,
+            "sso_domain": organization.sso_domain,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        organization_settings_save(organization=organization, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Saved. Members who are signed in meet the new rules at their next sign-in."
+        )
+        return redirect("organization_settings", organization.slug)
+    return render(
+        request,
+        "core/organization_settings.html",
+        {"organization": organization, "membership": membership, "form": form},
     )
