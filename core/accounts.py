@@ -85,6 +85,9 @@ class LoginForm(AllauthLoginForm):
         field.max_length = LOGIN_MAX_LENGTH
         field.validators.append(forms.CharField(max_length=LOGIN_MAX_LENGTH).validators[0])
         field.widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
 
     def clean(self) -> dict[str, Any]:
         # Before any password is checked: an organisation that signs its people in through

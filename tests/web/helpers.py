@@ -126,4 +126,11 @@ def demo_paths() -> list[str]:
         f"/assessments/{last.pk}/commentary/",
         f"/assessments/{last.pk}/shares/",
         f"/orgs/{org}/branding/",
+        f"/orgs/{org}/settings/",
+        f"/orgs/{org}/teams/new/",
+        f"/teams/{team.pk}/settings/",
+        "/orgs/new/",
+        "/account/",
+        "/accounts/email/",
+        "/accounts/2fa/",
     ]
