@@ -134,7 +134,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip",
     "signup": "10/h/ip",
     "reset_password": "10/h/ip,3/h/key",
-    "reset_password_from_key": "20/h/key",
+    "reset_password_from_key": "20/h/ip",
     "confirm_email": "3/h/key",
     "change_password": "5/m/user",
 }

@@ -193,3 +193,26 @@ def test_sign_up_is_by_invitation_unless_opened(client, settings):
     assert "by invitation" in client.get("/login/").content.decode()
     settings.SIGNUP_OPEN = True
     assert 'name="email"' in client.get("/accounts/signup/").content.decode()
+
+
+def test_a_forgotten_password_is_reset_from_the_e_mailed_link(smtp_inbox):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory.create(username="pia", email="pia@example.org")
+    EmailAddress.objects.create(user=user, email="pia@example.org", verified=True, primary=True)
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "pia@example.org"})
+    link = path_of(smtp_inbox.last_link_to("pia@example.org", "/accounts/password/reset/key/"))
+
+    form = client.get(link, follow=True)
+    client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else link,
+        {"password1": "a brand new passphrase", "password2": "a brand new passphrase"},
+    )
+
+    signed_in = Client().post("/login/", {"login": "pia", "password": "a brand new passphrase"})
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == "/"
+    # The same answer for an address nobody has: no account is revealed.
+    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert unknown.status_code == 302
