@@ -65,10 +65,17 @@ class SignUpAddressStage(EmailVerificationStage):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:  # noqa: ARG002
-        # An identity from the organisation's own provider may create its account on first
-        # sign-in: the provider has vouched for the person.
-        return True
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        """A first sign-in through single sign-on creates an account when sign-up is open, for
+        the address of an invitation being accepted, or for an address at a domain an
+        organisation signs in through single sign-on; the provider has vouched for it."""
+        if settings.SIGNUP_OPEN:
+            return True
+        email = str(getattr(sociallogin.user, "email", "") or "")
+        invited = invited_email(request)
+        if email and invited and email.casefold() == invited.casefold():
+            return True
+        return bool(email and sso_domain_of(email))
 
 
 def invited_email(request: HttpRequest) -> str:

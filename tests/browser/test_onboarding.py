@@ -132,8 +132,15 @@ def test_signing_in_through_an_openid_connect_provider(page, settings):
     from oidc_provider_mock import User as ProviderUser
     from oidc_provider_mock import run_server_in_thread
 
+    from core.models import Organization
+
+    # Sign-up is by invitation; Acme signs its domain in through single sign-on, so the
+    # provider's word is enough to create the account.
+    settings.SIGNUP_OPEN = False
+    Organization.objects.create(name="Acme", slug="acme", sso_domain="acme.example")
     nina = ProviderUser(sub="nina", claims={"email": "nina@acme.example", "email_verified": True})
-    with run_server_in_thread(user_claims=[nina]) as server:
+    eve = ProviderUser(sub="eve", claims={"email": "eve@elsewhere.example", "email_verified": True})
+    with run_server_in_thread(user_claims=[nina, eve]) as server:
         issuer = f"http://localhost:{server.server_port}"
         # As OIDC_ISSUER would configure it (core/settings.py).
         policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
@@ -153,9 +160,18 @@ def test_signing_in_through_an_openid_connect_provider(page, settings):
                 "OAUTH_PKCE_ENABLED": True,
             }
         }
+        # Someone the provider knows, at a domain no organisation claims: no account.
         page.goto("/login/")
         page.get_by_role("button", name="Sign in with Acme single sign-on").click()
-        page.get_by_role("button", name="nina").click()  # the provider's own page
+        page.get_by_role("button", name="eve").click()  # the provider's own page
+        page.wait_for_load_state()
+        assert not User.objects.filter(email="eve@elsewhere.example").exists()
+        assert "closed" in page.content().lower()
+
+        page.context.clear_cookies()
+        page.goto("/login/")
+        page.get_by_role("button", name="Sign in with Acme single sign-on").click()
+        page.get_by_role("button", name="nina").click()
         page.wait_for_url(re.compile(r"/$"))
 
     assert "You do not belong to any organisation yet." in page.content()
