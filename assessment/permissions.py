@@ -40,7 +40,9 @@ def may_reopen(membership: Membership) -> bool:
 NO_SHARING = "Only an owner or a consultant can share a report outside the organisation."
 
 
-TEAM_ARCHIVED = "This team is archived: restore it from its settings to start an assessment."
+TEAM_ARCHIVED = (
+    "This team is archived: restore it from its settings to start or import an assessment."
+)
 NO_TEAMS = "Only an owner or a consultant can create, rename or archive teams."
 NO_ORGANIZATIONS = "Only staff can create organisations on this instance: ask an administrator."
 

@@ -14,6 +14,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
 from allauth.account.stages import EmailVerificationStage
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
@@ -51,6 +52,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return email
 
 
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        """Not while an organisation of the person requires two-factor sign-in."""
+        from core.models import Membership
+
+        required = Membership.objects.filter(
+            user_id=authenticator.user_id, organization__require_mfa=True
+        ).exists()
+        return not required and bool(super().can_delete_authenticator(authenticator))
+
+
 class SignUpAddressStage(EmailVerificationStage):
     """An address given at sign-up must be confirmed before its account signs in. An account an
     administrator created (the admin, `createsuperuser`, the demo) records no address through
@@ -79,9 +91,28 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def invited_email(request: HttpRequest) -> str:
-    """The address of the invitation this browser is accepting, if any."""
+    """The address of the live invitation this browser is accepting, if any: checked again each
+    time, so a revoked, expired or accepted one opens nothing."""
+    from django.utils import timezone
+
+    from core.models import Invitation
+
     session = getattr(request, "session", None)
-    return str(session.get(INVITATION_SESSION_KEY, "")) if session is not None else ""
+    held = session.get(INVITATION_SESSION_KEY) if session is not None else None
+    if not isinstance(held, dict) or not isinstance(held.get("id"), int):
+        return ""
+    email = (
+        Invitation.objects.filter(
+            pk=int(held["id"]),
+            token_hash=str(held.get("token_hash", "")),
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__gt=timezone.now(),
+        )
+        .values_list("email", flat=True)
+        .first()
+    )
+    return str(email or "")
 
 
 class LoginForm(AllauthLoginForm):
@@ -97,14 +128,15 @@ class LoginForm(AllauthLoginForm):
             self.fields["remember"].label = "Keep me signed in on this device"
 
     def clean(self) -> dict[str, Any]:
-        # Before any password is checked: an organisation that signs its people in through
-        # single sign-on means no password of theirs is accepted here.
-        login = self.cleaned_data.get("login") if hasattr(self, "cleaned_data") else None
-        if login and not self._errors:
-            domain = sso_domain_of(str(login))
+        cleaned: dict[str, Any] = super().clean()
+        # Only once the password is known to be right, so the refusal reveals nothing to a
+        # stranger: a member of an organisation that signs its people in through single
+        # sign-on, with any of their addresses at its domain, may not use a password.
+        user = getattr(self, "user", None)
+        if user is not None and not self._errors:
+            domain = sso_domain_for(user)
             if domain:
                 raise forms.ValidationError(SSO_ONLY.format(domain=domain))
-        cleaned: dict[str, Any] = super().clean()
         return cleaned
 
 
@@ -134,18 +166,40 @@ SSO_ONLY = (
 )
 
 
-def sso_domain_of(identifier: str) -> str:
-    """The organisation-claimed domain of the address typed, or of the account named, or ""."""
-    from django.contrib.auth import get_user_model
+def addresses_of(user: Any, *, confirmed_only: bool = False) -> set[str]:
+    """The user's addresses, folded: the account's own (trusted for accounts an administrator
+    made) and those recorded through allauth."""
+    from allauth.account.models import EmailAddress
 
+    records = EmailAddress.objects.filter(user=user)
+    if confirmed_only:
+        records = records.filter(verified=True)
+    found = {email.casefold() for email in records.values_list("email", flat=True)}
+    if user.email and not confirmed_only:
+        found.add(user.email.casefold())
+    return found
+
+
+def domain_of(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().casefold() if "@" in address else ""
+
+
+def sso_domain_for(user: Any) -> str:
+    """The domain of an organisation the user belongs to that signs its people in through
+    single sign-on, when one of the user's addresses is there; "" otherwise."""
     from core.models import Organization
 
-    if "@" in identifier:
-        address = identifier
-    else:
-        user = get_user_model().objects.filter(username__iexact=identifier).first()
-        address = user.email if user is not None and not user.is_superuser else ""
-    domain = address.rsplit("@", 1)[-1].strip().casefold() if "@" in address else ""
+    domains = {domain_of(address) for address in addresses_of(user)}
+    claimed = Organization.objects.filter(memberships__user=user, sso_domain__in=domains)
+    return str(claimed.values_list("sso_domain", flat=True).first() or "")
+
+
+def sso_domain_of(address: str) -> str:
+    """The domain of `address` when an organisation signs its people in through single
+    sign-on there (for a first sign-in through it), or ""."""
+    from core.models import Organization
+
+    domain = domain_of(address)
     if domain and Organization.objects.filter(sso_domain=domain).exists():
         return domain
     return ""

@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from core import logos
+from core.accounts import addresses_of, domain_of
 from core.models import Organization, Role, Team
 
 
@@ -69,18 +71,28 @@ class ReportBrandingForm(forms.Form):
         return b"" if self.cleaned_data["remove_logo"] else None
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line_name(value: str) -> None:
+    """Names go into e-mail subjects, page titles and file names: printable, one line."""
+    if CONTROL.search(value):
+        raise forms.ValidationError("Use letters, digits and punctuation only, on one line.")
+
+
 class OrganizationCreateForm(forms.Form):
     name = forms.CharField(
         max_length=200,
         label="Organisation's name",
         help_text="A company, or a client you assess. You become its owner.",
+        validators=[one_line_name],
     )
 
 
 class TeamForm(forms.Form):
     """A team's name, unique in its organisation whatever the case, and what it does."""
 
-    name = forms.CharField(max_length=200, label="Team's name")
+    name = forms.CharField(max_length=200, label="Team's name", validators=[one_line_name])
     description = forms.CharField(
         required=False,
         max_length=1000,
@@ -110,7 +122,7 @@ DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 
 
 class OrganizationSettingsForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Organisation's name")
+    name = forms.CharField(max_length=200, label="Organisation's name", validators=[one_line_name])
     require_mfa = forms.BooleanField(
         required=False,
         label="Require two-factor sign-in of every member",
@@ -124,9 +136,9 @@ class OrganizationSettingsForm(forms.Form):
         "never with a password. Needs single sign-on configured on this instance.",
     )
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Organization, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organization = organization
+        self.organization, self.user = organization, user
 
     def clean_sso_domain(self) -> str:
         domain: str = self.cleaned_data["sso_domain"].strip().lower().removeprefix("@")
@@ -140,6 +152,14 @@ class OrganizationSettingsForm(forms.Form):
             raise forms.ValidationError(
                 "Single sign-on is not configured on this instance (docs/deploy.md): its people "
                 "could no longer sign in."
+            )
+        # Proof that the domain is the organisation's: the owner's own confirmed address there.
+        # Otherwise anyone could create an organisation and claim someone else's domain.
+        mine = {domain_of(a) for a in addresses_of(self.user, confirmed_only=True)}
+        if domain not in mine and domain != domain_of(self.user.email or ""):
+            raise forms.ValidationError(
+                f"Claim {domain} with an address of yours there: add and confirm one under "
+                "E-mail addresses on your account page first."
             )
         taken = Organization.objects.filter(sso_domain=domain).exclude(pk=self.organization.pk)
         if taken.exists():

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,13 +31,18 @@ from core.selectors import display_name
 LinkFor = Callable[[Invitation, str], str]
 
 INVITATION_DAYS = 14
-HOURLY_LIMIT = 50  # invitations an organisation may send in an hour (resends included)
+HOURLY_LIMIT = 50  # e-mails an organisation may send in an hour, resends included
+SENDS_PER_INVITATION = 5  # the first and at most four resends: then invite again later
 RESEND_AFTER = timedelta(minutes=1)
 
 TOO_MANY = "This organisation has sent {limit} invitations in the last hour: try again later."
 NOT_SENT = (
     "The invitation to {email} is saved, but the mail server refused it ({error}). Check the "
     "address, then use Send again below."
+)
+TOO_OFTEN = (
+    "This invitation was sent {times} times already: revoke it, and invite the person again "
+    "once you have checked the address with them."
 )
 TOO_SOON = "The invitation was sent less than a minute ago: give it a moment to arrive."
 NOT_PENDING = "This invitation was accepted or revoked: invite the person again if needed."
@@ -106,6 +111,14 @@ def invitation_resend(*, invitation: Invitation, by: User, link_for: LinkFor) ->
             raise InvitationRefused(NOT_PENDING)
         if timezone.now() - locked.sent_at < RESEND_AFTER:
             raise InvitationRefused(TOO_SOON)
+        resent = OrganizationEvent.objects.filter(
+            organization_id=locked.organization_id,
+            kind=OrganizationEvent.Kind.INVITATION_RESENT,
+            detail=_detail(locked),
+            at__gte=locked.created_at,
+        ).count()
+        if resent + 1 >= SENDS_PER_INVITATION:
+            raise InvitationRefused(TOO_OFTEN.format(times=SENDS_PER_INVITATION))
         _check_hourly_limit(locked.organization)
         token = secrets.token_urlsafe(32)
         locked.token_hash = token_hash(token)
@@ -186,21 +199,26 @@ def _mail(invitation: Invitation, link: str) -> None:
         "inviter": display_name(invitation.created_by),
         "days": INVITATION_DAYS,
     }
+    # One line whatever the names hold: a line break in a header is refused by Django.
+    subject = " ".join(
+        f"{context['inviter']} invites you to {invitation.organization.name}".split()
+    )
     try:
         send_mail(
-            subject=f"{context['inviter']} invites you to {invitation.organization.name}",
+            subject=subject,
             message=render_to_string("core/email/invitation.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[invitation.email],
         )
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, BadHeaderError) as error:
         raise InvitationRefused(NOT_SENT.format(email=invitation.email, error=error)) from error
 
 
 def _record(invitation: Invitation, kind: str, by: User) -> None:
     OrganizationEvent.objects.create(
-        organization_id=invitation.organization_id,
-        kind=kind,
-        user=by,
-        detail=f"{invitation.email} as {invitation.get_role_display().lower()}"[:500],
+        organization_id=invitation.organization_id, kind=kind, user=by, detail=_detail(invitation)
     )
+
+
+def _detail(invitation: Invitation) -> str:
+    return f"{invitation.email} as {invitation.get_role_display().lower()}"[:500]

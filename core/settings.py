@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from core.env import (
     database_from_url,
@@ -126,7 +127,11 @@ ACCOUNT_FORMS = {"login": "core.accounts.LoginForm", "signup": "core.accounts.Si
 # Anyone may sign up, or only people invited: open by default in development only.
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", default=DEBUG)
 # Whether anyone signed in may create an organisation, or only staff.
-ORGANIZATION_CREATION = os.environ.get("ORGANIZATION_CREATION", "anyone")
+ORGANIZATION_CREATION = os.environ.get("ORGANIZATION_CREATION", "anyone").strip().lower()
+if ORGANIZATION_CREATION not in {"anyone", "staff"}:
+    raise ImproperlyConfigured(
+        f"ORGANIZATION_CREATION must be 'anyone' or 'staff'; got {ORGANIZATION_CREATION!r}"
+    )
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Per address only: a count per account would let a stranger lock a colleague out. Axes
@@ -139,9 +144,14 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "core.accounts.MFAAdapter"
 MFA_TOTP_ISSUER = "MLOps maturity"
 SOCIALACCOUNT_ONLY = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join an SSO identity to an account by address
+# The instance's one provider is trusted by its operator: an identity whose address the provider
+# says is verified signs in to the account that already has that address (people at a domain an
+# organisation signs in through single sign-on already have password accounts).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ADAPTER = "core.accounts.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = oidc_providers()
 
@@ -162,12 +172,21 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MLOps maturity <noreply@localhost>")
 
 # Lock out a username from one address after repeated failed logins: by username *and* address,
-# so that a stranger cannot lock a colleague out with five wrong passwords. Guessing from many
-# addresses is slowed by allauth's rate limits below, per address and per account.
+# so that a stranger cannot lock a colleague out with five wrong passwords. allauth's rate
+# limits below slow guessing per address. Behind a proxy, the client's address is the one the
+# proxy puts in X-Forwarded-For (TRUSTED_PROXY_COUNT proxies of ours in front), not the proxy's.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "core.accounts.login_identifier"  # allauth's sign-in form
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", default=1 if env_bool("BEHIND_TLS_PROXY", default=False) else 0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -1,9 +1,14 @@
 from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from core.views import account
 from core.views import home as views
+
+# The admin signs in through our sign-in page, with its two-factor and single sign-on rules,
+# never through a form of its own that would skip them.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

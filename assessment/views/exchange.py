@@ -20,6 +20,7 @@ from assessment.permissions import (
     NO_EXPORT_CANCEL,
     NO_EXPORTS,
     NO_IMPORTS,
+    TEAM_ARCHIVED,
     may_cancel_export,
     may_edit,
 )
@@ -71,6 +72,9 @@ def assessment_import_page(request: AuthenticatedHttpRequest, team_id: int) -> H
     team, membership = team_for_user(request.user, team_id)
     if not may_edit(membership):
         raise PermissionDenied(NO_IMPORTS)
+    if team.archived_at is not None:
+        messages.error(request, TEAM_ARCHIVED)
+        return redirect("team_detail", team.pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

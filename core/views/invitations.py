@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.permissions import OWNERS_ONLY, may_manage_members
-from core.accounts import INVITATION_SESSION_KEY
+from core.accounts import INVITATION_SESSION_KEY, MFA_SETUP_SESSION_KEY, needs_mfa_setup
 from core.http import AuthenticatedHttpRequest
 from core.invitations import (
     GONE,
@@ -40,7 +40,10 @@ def invitation_view(request: HttpRequest, invitation_id: int, token: str) -> Htt
     user = request.user
     if not user.is_authenticated:
         # The link proves the address: sign-up is open to it, and needs no second e-mail.
-        request.session[INVITATION_SESSION_KEY] = invitation.email
+        request.session[INVITATION_SESSION_KEY] = {
+            "id": invitation.pk,
+            "token_hash": invitation.token_hash,
+        }
         get_adapter(request).stash_verified_email(request, invitation.email)
         here = request.get_full_path()
         return _private(
@@ -63,6 +66,8 @@ def invitation_view(request: HttpRequest, invitation_id: int, token: str) -> Htt
             messages.error(request, str(refused))
         else:
             request.session.pop(INVITATION_SESSION_KEY, None)
+            # Joining an organisation that requires two-factor sign-in asks for it now.
+            request.session[MFA_SETUP_SESSION_KEY] = needs_mfa_setup(user)
             messages.success(
                 request,
                 f"You joined {invitation.organization.name} as "

@@ -128,6 +128,7 @@ def organization_settings(request: AuthenticatedHttpRequest, slug: str) -> HttpR
     form = OrganizationSettingsForm(
         request.POST or None,
         organization=organization,
+        user=request.user,
         initial={
             "name": organization.name,
             "require_mfa": organization.require_mfa,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -216,3 +217,46 @@ def test_a_forgotten_password_is_reset_from_the_e_mailed_link(smtp_inbox):
     # The same answer for an address nobody has: no account is revealed.
     unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.org"})
     assert unknown.status_code == 302
+
+
+def test_a_revoked_invitation_no_longer_opens_sign_up_in_the_same_browser(
+    alice_client, acme_team, smtp_inbox, settings
+):
+    settings.SIGNUP_OPEN = False
+    invite(alice_client, "nina@example.org")
+    link = path_of(smtp_inbox.last_link_to("nina@example.org", "/invitations/"))
+    nina = Client()
+    nina.get(link)  # the browser now holds the invitation
+    assert 'name="email"' in nina.get("/accounts/signup/").content.decode()
+
+    alice_client.post(f"/orgs/acme/invitations/{Invitation.objects.get().pk}/revoke/")
+
+    closed = nina.post(
+        "/accounts/signup/",
+        {
+            "email": "nina@example.org",
+            "username": "nina",
+            "password1": "x" * 20,
+            "password2": "x" * 20,
+        },
+    )
+    assert not User.objects.filter(username="nina").exists()
+    assert closed.status_code in (200, 302)
+
+
+def test_resends_count_towards_the_limits(alice_client, acme_team, smtp_inbox):
+    invite(alice_client, "nina@example.org")
+    invitation = Invitation.objects.get()
+    pending = Invitation.objects.filter(pk=invitation.pk)
+    for _ in range(6):
+        pending.update(sent_at=timezone.now() - timedelta(minutes=2))
+        alice_client.post(f"/orgs/acme/invitations/{invitation.pk}/resend/")
+    # The first e-mail and four resends; then the owner must revoke and invite again.
+    assert len(smtp_inbox.to("nina@example.org")) == 5
+
+
+def test_a_name_with_a_line_break_is_refused_before_it_reaches_an_e_mail(alice_client, acme_team):
+    response = alice_client.post("/orgs/new/", {"name": "Evil\r\nBcc: everyone@example.org"})
+    assert "Use letters, digits and punctuation only, on one line." in response.content.decode()
+    response = alice_client.post("/orgs/acme/teams/new/", {"name": "Bad\nteam"})
+    assert "on one line" in response.content.decode()
