@@ -12,12 +12,12 @@ import hashlib
 import secrets
 import smtplib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import BadHeaderError, send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -44,6 +44,7 @@ TOO_OFTEN = (
     "This invitation was sent {times} times already: revoke it, and invite the person again "
     "once you have checked the address with them."
 )
+JUST_SENT = "An invitation to {email} was sent a moment ago: it is in the list below."
 TOO_SOON = "The invitation was sent less than a minute ago: give it a moment to arrive."
 NOT_PENDING = "This invitation was accepted or revoked: invite the person again if needed."
 ALREADY_MEMBER = "{email} already belongs to {organization}."
@@ -88,19 +89,29 @@ def invitation_send(
         ).update(revoked_at=timezone.now())
         token = secrets.token_urlsafe(32)
         now = timezone.now()
-        invitation = Invitation.objects.create(
-            organization=organization,
-            email=email,
-            role=Role(role),
-            token_hash=token_hash(token),
-            created_by=by,
-            sent_at=now,
-            expires_at=now + timedelta(days=INVITATION_DAYS),
-        )
+        try:
+            with transaction.atomic():
+                invitation = _create(organization, email, role, token, now, by)
+        except IntegrityError as clash:  # another owner invited the same address just now
+            raise InvitationRefused(JUST_SENT.format(email=email)) from clash
         _record(invitation, OrganizationEvent.Kind.INVITATION_SENT, by)
     # After the commit, so that a slow mail server never holds the database.
     _mail(invitation, link_for(invitation, token))
     return invitation
+
+
+def _create(
+    organization: Organization, email: str, role: str, token: str, now: datetime, by: User
+) -> Invitation:
+    return Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=Role(role),
+        token_hash=token_hash(token),
+        created_by=by,
+        sent_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
 
 
 def invitation_resend(*, invitation: Invitation, by: User, link_for: LinkFor) -> None:

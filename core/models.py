@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class Organization(models.Model):
@@ -167,6 +168,16 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["organization", "email"])]
+        constraints = [
+            # One live invitation per address and organisation, even when two owners invite
+            # the same person at the same moment.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_pending_invitation_per_address",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.organization}"

@@ -4,7 +4,7 @@ organisation's activity log (`OrganizationEvent`)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,6 +19,7 @@ from core.models import (
 from core.selectors import display_name
 
 RESERVED_SLUGS = {"new"}  # /orgs/new/ creates one
+SLUG_ATTEMPTS = 3
 LAST_OWNER = "An organisation needs at least one owner: make someone else owner first."
 
 
@@ -29,11 +30,17 @@ class LastOwner(Exception):
 def organization_create(*, name: str, by: User) -> Organization:
     """A new organisation, its creator its first owner."""
     name = name.strip()
-    with transaction.atomic():
-        organization = Organization.objects.create(name=name, slug=_free_slug(name))
-        Membership.objects.create(organization=organization, user=by, role=Role.OWNER)
-        _record(organization.pk, OrganizationEvent.Kind.ORGANIZATION_CREATED, by, name)
-    return organization
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                organization = Organization.objects.create(name=name, slug=_free_slug(name))
+                Membership.objects.create(organization=organization, user=by, role=Role.OWNER)
+                _record(organization.pk, OrganizationEvent.Kind.ORGANIZATION_CREATED, by, name)
+            return organization
+        except IntegrityError:  # the same name created at the same instant took the slug
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _free_slug(name: str) -> str:

@@ -260,3 +260,22 @@ def test_a_name_with_a_line_break_is_refused_before_it_reaches_an_e_mail(alice_c
     assert "Use letters, digits and punctuation only, on one line." in response.content.decode()
     response = alice_client.post("/orgs/acme/teams/new/", {"name": "Bad\nteam"})
     assert "on one line" in response.content.decode()
+
+
+def test_one_live_invitation_per_address_even_when_two_owners_race(alice, acme_team):
+    from django.db import IntegrityError, transaction
+
+    now = timezone.now()
+    fields = {
+        "organization": acme_team.organization,
+        "role": Role.MEMBER,
+        "created_by": alice,
+        "sent_at": now,
+        "expires_at": now + timedelta(days=14),
+    }
+    Invitation.objects.create(email="nina@example.org", token_hash="1" * 64, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(email="NINA@example.org", token_hash="2" * 64, **fields)
+    # Once revoked, the address may be invited again.
+    Invitation.objects.update(revoked_at=now)
+    Invitation.objects.create(email="nina@example.org", token_hash="3" * 64, **fields)
