@@ -6,15 +6,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_organization_security'),
+        ("core", "0006_organization_security"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), models.F('organization'), condition=models.Q(('accepted_at__isnull', True), ('revoked_at__isnull', True)), name='one_pending_invitation_per_address'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                models.F("organization"),
+                condition=models.Q(("accepted_at__isnull", True), ("revoked_at__isnull", True)),
+                name="one_pending_invitation_per_address",
+            ),
         ),
     ]
