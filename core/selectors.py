@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from core.models import Invitation, Membership, Organization, Team
@@ -87,21 +86,6 @@ def membership_of(organization: Organization, membership_id: int) -> Membership:
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user")
-
-
-def active_user_by_identifier(identifier: str) -> User | None:
-    """The one active account with this username or e-mail address (case-insensitive); None
-    when there is none, or when two accounts share the address (as unusable as none)."""
-    users = list(
-        get_user_model().objects.filter(
-            Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
-        )[:2]
-    )
-    return users[0] if len(users) == 1 else None
-
-
-def existing_membership(user: User, organization: Organization) -> Membership | None:
-    return Membership.objects.filter(user=user, organization=organization).first()
 
 
 def display_name(user: AbstractBaseUser) -> str:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from assessment.pdf.cache import PdfCache, PdfKey
-from assessment.pdf.render import RenderedPdf, render_pdf
+from assessment.pdf.render import render_pdf
 from assessment.reports.portfolio import PortfolioContext
 
 PORTFOLIO_TEMPLATE = "reports/portfolio_print.html"
@@ -23,10 +23,6 @@ CACHE_FOLDER = "portfolios"
 
 def portfolio_html(portfolio: PortfolioContext) -> str:
     return render_to_string(PORTFOLIO_TEMPLATE, {"portfolio": portfolio})
-
-
-def portfolio_pdf(portfolio: PortfolioContext) -> RenderedPdf:
-    return render_pdf(portfolio_html(portfolio))
 
 
 def portfolio_pdf_bytes(organization_id: int, portfolio: PortfolioContext) -> bytes:
