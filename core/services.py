@@ -16,6 +16,7 @@ from core.models import (
     Role,
     Team,
 )
+from core.naming import unique_name
 from core.selectors import display_name
 
 RESERVED_SLUGS = {"new"}  # /orgs/new/ creates one
@@ -49,11 +50,7 @@ def _free_slug(name: str) -> str:
     if base in RESERVED_SLUGS:
         base = f"{base}-organisation"
     taken = set(Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return unique_name(base, taken)
 
 
 def team_create(*, organization: Organization, name: str, description: str, by: User) -> Team:

@@ -26,6 +26,7 @@ from assessment.selectors.exports import (
 from assessment.selectors.report import report_filename
 from assessment.services.reports import report_pdf_bytes
 from core.models import Organization
+from core.naming import unique_name
 
 STALE_ERROR = "stopped: the worker stopped responding"
 
@@ -153,16 +154,6 @@ def export_organization(job_id: int) -> None:
         raise
     if not _end(job, ExportJob.Status.DONE):
         target.unlink(missing_ok=True)  # cancelled between the last file and now
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3`… if taken; the result is added to `taken`."""
-    candidate, number = name, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{name}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 def _advance(job: ExportJob, steps: int, **fields: object) -> None:

@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from assessment.models import ExportJob
 from assessment.services.assessments import assessment_start
-from assessment.services.exports import unique_name
 from core.models import Role
+from core.naming import unique_name
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything_via_services
 
