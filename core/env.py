@@ -82,11 +82,21 @@ def oidc_providers() -> dict[str, object]:
     client_id = os.environ.get("OIDC_CLIENT_ID", "").strip()
     if not client_id:
         raise ImproperlyConfigured("OIDC_ISSUER is set: OIDC_CLIENT_ID is needed as well")
+    return oidc_provider(
+        issuer=issuer,
+        client_id=client_id,
+        secret=os.environ.get("OIDC_CLIENT_SECRET", ""),
+        name=os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
+    )
+
+
+def oidc_provider(*, issuer: str, client_id: str, secret: str, name: str) -> dict[str, object]:
+    """The SOCIALACCOUNT_PROVIDERS setting for one OpenID Connect provider, named "sso"."""
     app = {
         "provider_id": "sso",
-        "name": os.environ.get("OIDC_NAME", "").strip() or "Single sign-on",
+        "name": name,
         "client_id": client_id,
-        "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "secret": secret,
         "settings": {"server_url": issuer, "fetch_userinfo": True},
     }
     return {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}

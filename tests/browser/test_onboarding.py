@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 
 from assessment.models import Assessment
 from assessment.services.answers import AnswerData, final_answers_save
+from core.env import oidc_provider
 from core.models import Membership, Role
 from tests.browser.conftest import serious_violations
 
@@ -146,20 +147,9 @@ def test_signing_in_through_an_openid_connect_provider(page, settings):
         policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
         policy["DIRECTIVES"]["form-action"].append(issuer)
         settings.CONTENT_SECURITY_POLICY = policy
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "APPS": [
-                    {
-                        "provider_id": "sso",
-                        "name": "Acme single sign-on",
-                        "client_id": "maturity",
-                        "secret": "secret",
-                        "settings": {"server_url": issuer},
-                    }
-                ],
-                "OAUTH_PKCE_ENABLED": True,
-            }
-        }
+        settings.SOCIALACCOUNT_PROVIDERS = oidc_provider(
+            issuer=issuer, client_id="maturity", secret="secret", name="Acme single sign-on"
+        )
         # Someone the provider knows, at a domain no organisation claims: no account.
         page.goto("/login/")
         page.get_by_role("button", name="Sign in with Acme single sign-on").click()

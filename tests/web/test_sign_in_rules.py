@@ -9,24 +9,18 @@ import pytest
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.test import Client
 
+from core.env import oidc_provider
 from core.models import Organization, OrganizationEvent, Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SSO = {
-    "openid_connect": {
-        "APPS": [
-            {
-                "provider_id": "sso",
-                "name": "Acme single sign-on",
-                "client_id": "maturity",
-                "secret": "secret",
-                "settings": {"server_url": "https://login.acme.example"},
-            }
-        ]
-    }
-}
+SSO = oidc_provider(
+    issuer="https://login.acme.example",
+    client_id="maturity",
+    secret="secret",
+    name="Acme single sign-on",
+)
 
 
 def code_for(secret: str) -> str:
