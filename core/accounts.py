@@ -55,12 +55,9 @@ class AccountAdapter(DefaultAccountAdapter):
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Any) -> bool:
         """Not while an organisation of the person requires two-factor sign-in."""
-        from core.models import Membership
-
-        required = Membership.objects.filter(
-            user_id=authenticator.user_id, organization__require_mfa=True
-        ).exists()
-        return not required and bool(super().can_delete_authenticator(authenticator))
+        if mfa_required(authenticator.user_id):
+            return False
+        return bool(super().can_delete_authenticator(authenticator))
 
 
 class SignUpAddressStage(EmailVerificationStage):
@@ -205,14 +202,17 @@ def sso_domain_of(address: str) -> str:
     return ""
 
 
+def mfa_required(user_id: int) -> bool:
+    """Whether an organisation the user belongs to requires two-factor sign-in."""
+    from core.models import Membership
+
+    return bool(Membership.objects.filter(user_id=user_id, organization__require_mfa=True).exists())
+
+
 def needs_mfa_setup(user: Any) -> bool:
     """Whether an organisation of the user requires two-factor sign-in they have not set up."""
     from allauth.mfa.models import Authenticator
 
-    from core.models import Membership
-
-    required = Membership.objects.filter(user=user, organization__require_mfa=True).exists()
-    return bool(
-        required
-        and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return mfa_required(user.pk) and not (
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     )
