@@ -16,6 +16,7 @@ from assessment.permissions import (
 )
 from core.forms import OrganizationCreateForm, TeamForm
 from core.http import AuthenticatedHttpRequest
+from core.models import Team
 from core.selectors import organization_for_user, team_for_user
 from core.services import organization_create, team_create, team_set_archived, team_update
 
@@ -51,9 +52,7 @@ def team_create_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def team_settings(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
-    team, membership = team_for_user(request.user, team_id)
-    if not may_manage_teams(membership):
-        raise PermissionDenied(NO_TEAMS)
+    team = _managed_team(request, team_id)
     form = TeamForm(
         request.POST or None,
         organization=team.organization,
@@ -73,9 +72,7 @@ def team_settings(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespon
 
 @require_POST
 def team_archive(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
-    team, membership = team_for_user(request.user, team_id)
-    if not may_manage_teams(membership):
-        raise PermissionDenied(NO_TEAMS)
+    team = _managed_team(request, team_id)
     archive = request.POST.get("archive") == "1"
     team_set_archived(team=team, archived=archive, by=request.user)
     messages.success(
@@ -85,3 +82,11 @@ def team_archive(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespons
         else f"\u201c{team.name}\u201d is restored.",
     )
     return redirect("team_settings", team.pk)
+
+
+def _managed_team(request: AuthenticatedHttpRequest, team_id: int) -> Team:
+    """The team, for an owner or consultant of its organisation: 404 elsewhere, 403 to others."""
+    team, membership = team_for_user(request.user, team_id)
+    if not may_manage_teams(membership):
+        raise PermissionDenied(NO_TEAMS)
+    return team
