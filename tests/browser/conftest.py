@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.factories import PASSWORD
 
 if TYPE_CHECKING:
     from axe_playwright_python.sync_playwright import Axe
@@ -81,3 +84,13 @@ def serious_violations(axe: Axe, page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the sign-in page, as whoever was signed in before is forgotten."""
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))

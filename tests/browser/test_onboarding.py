@@ -17,7 +17,7 @@ from assessment.models import Assessment
 from assessment.services.answers import AnswerData, final_answers_save
 from core.env import oidc_provider
 from core.models import Membership, Role
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import log_in, serious_violations
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -33,15 +33,6 @@ def sign_up(page: Page, email: str, username: str) -> None:
     page.locator("#id_password1").fill(SECRET)
     page.locator("#id_password2").fill(SECRET)
     page.get_by_role("button", name=re.compile("Sign Up", re.IGNORECASE)).click()
-
-
-def log_in(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(SECRET)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def answer_design(page: Page, assessment: Assessment, value: str) -> None:
@@ -64,7 +55,7 @@ def test_from_sign_up_to_a_submitted_team_assessment(
     confirm = smtp_inbox.last_link_to("lena@lab.example", "/accounts/confirm-email/")
     page.goto(confirm)
     page.get_by_role("button", name=re.compile("Confirm", re.IGNORECASE)).click()
-    log_in(page, "lena")
+    log_in(page, "lena", SECRET)
 
     # She creates her organisation and its first team.
     page.get_by_role("link", name="Create an organisation").click()

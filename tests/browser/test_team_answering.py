@@ -13,22 +13,13 @@ from pypdf import PdfReader
 from assessment.models import Assessment
 from assessment.services.answers import AnswerData, final_answers_save
 from core.models import Role
-from tests.browser.conftest import serious_violations
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.browser.conftest import log_in, serious_violations
+from tests.factories import MembershipFactory, UserFactory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def answer_phase(page: Page, assessment: Assessment, phase: str, values: dict[str, str]) -> None:

@@ -8,21 +8,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from assessment.models import Assessment
-from tests.browser.conftest import serious_violations
-from tests.factories import PASSWORD
+from tests.browser.conftest import log_in, serious_violations
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_a_team_lead_answers_and_submits_a_whole_assessment(
