@@ -24,10 +24,6 @@ from django.http import HttpRequest
 # database lookup, so the lock-out table (255 characters) never sees it.
 LOGIN_MAX_LENGTH = 254
 INVITATION_SESSION_KEY = "invitation_email"
-INVITED_ONLY = (
-    "Accounts here are created by invitation: ask an owner of your organisation to invite you, "
-    "then follow the link in that e-mail."
-)
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 # section's note has the page to itself.
 EXECUTIVE_MAX_LENGTH = 700
 EXECUTIVE_MAX_BREAKS = 6  # each line break can cost a line of the page
-CONFIDENTIALITY_MAX_LENGTH = 90  # one line at the foot of every page, beside the page number
 SECTION_NOTE_MAX_LENGTH = 2000
 
 
