@@ -634,12 +634,11 @@ def _are(count: int, total: int) -> str:
     """How many of the compared teams, as a sentence's subject with its verb."""
     if total == 1:
         return "the one team compared is"
-    if count == total:
-        return "both teams are" if total == 2 else f"all {total} teams are"
-    return f"{count} of {total} teams {'is' if count == 1 else 'are'}"
+    return f"{_how_many(count, total)} {'is' if count == 1 < total else 'are'}"
 
 
 def _how_many(count: int, total: int) -> str:
+    """ "both teams", "all 5 teams", "2 of 5 teams": of the compared teams, with no verb."""
     if count == total:
         return "both teams" if total == 2 else f"all {total} teams"
     return f"{count} of {total} teams"
