@@ -374,3 +374,87 @@ class ReportCommentary(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+TITLE_MAX_LENGTH = 200
+ACTION_NOTES_MAX_LENGTH = 4000
+
+
+class Action(models.Model):
+    """One thing a team agreed to do, usually a recommendation accepted from an assessment. It
+    names the practices it should move, so the next assessment can say whether it did."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+
+    team = models.ForeignKey("core.Team", on_delete=models.CASCADE, related_name="actions")
+    # The assessment whose recommendation it came from; null for the lead's own actions.
+    source = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    # The bank's question codes it addresses, e.g. ["EXP-1-02"].
+    practices = models.JSONField(default=list, blank=True)
+    # A member who owns it, or the name of someone without an account (one or the other).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_name = models.CharField(max_length=120, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    dropped_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    notes = models.TextField(max_length=ACTION_NOTES_MAX_LENGTH, blank=True)
+    # When it was marked done: the follow-up counts actions done between two submissions.
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["team", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class Reminder(models.Model):
+    """An e-mail the reminder command sent. Its key is unique, so a second run (or two at once)
+    never sends the same reminder again: the row is written before the message goes."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Action due soon"
+        OVERDUE = "overdue", "Action overdue"
+        REASSESSMENT = "reassessment", "Reassessment due"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # e.g. "due_soon:action=12:due=2027-01-15" or "reassessment:team=3:after=45"
+    key = models.CharField(max_length=120, unique=True)
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    team = models.ForeignKey(
+        "core.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    sent_to = models.EmailField(max_length=254)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.key

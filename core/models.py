@@ -23,6 +23,15 @@ class Organization(models.Model):
         return self.name
 
 
+REASSESSMENT_CADENCES = [
+    (1, "Month"),
+    (3, "Quarter"),
+    (6, "Six months"),
+    (12, "Year"),
+    (0, "No reminder"),
+]
+
+
 class Team(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
@@ -30,6 +39,11 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Archived: out of the lists and closed to new assessments; its history stays readable.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # How often the team means to reassess, in months (0: no reminder); its lead is reminded
+    # when this long has passed since its latest submission.
+    reassessment_months = models.PositiveSmallIntegerField(
+        choices=REASSESSMENT_CADENCES, default=3, verbose_name="Reassess every"
+    )
 
     class Meta:
         ordering = ["organization__name", "name"]

@@ -1,0 +1,137 @@
+"""Reads of action plans: one action a user may see, a team's plan, a client's open actions,
+the counts the dashboard shows, and the actions a follow-up looks at. Each in a constant number
+of queries, whatever the number of actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from assessment.models import Action
+from assessment.scoring.followup import DoneAction
+from core.models import Membership, Organization, Team
+from core.selectors import AnyUser, display_name, membership_in
+
+
+def action_for_user(user: AnyUser, action_id: int) -> tuple[Action, Membership]:
+    """An action the user may see, with the membership that grants it; 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        action = Action.objects.select_related("team__organization", "owner").get(pk=action_id)
+    except Action.DoesNotExist:
+        raise Http404 from None
+    return action, membership_in(user, action.team.organization)
+
+
+def owner_label(action: Action) -> str:
+    """Who owns it, as people read it: the member's name, the named person's, or nobody."""
+    if action.owner is not None:
+        return display_name(action.owner)
+    return action.owner_name
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return action.is_open and action.due_on is not None and action.due_on < today
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    open: tuple[Action, ...]  # by due date, undated last
+    done: tuple[Action, ...]  # most recently done first
+    dropped: tuple[Action, ...]
+    today: date
+
+    @property
+    def overdue(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.open if is_overdue(a, self.today))
+
+    @property
+    def all(self) -> tuple[Action, ...]:
+        return self.open + self.done + self.dropped
+
+
+def _with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.select_related("owner", "team")
+
+
+def team_plan(team: Team, today: date) -> TeamPlan:
+    """One query."""
+    actions = list(_with_people(Action.objects.filter(team=team)))
+    return _plan(actions, today)
+
+
+def _plan(actions: list[Action], today: date) -> TeamPlan:
+    open_ = sorted(
+        (a for a in actions if a.is_open),
+        key=lambda a: (a.due_on is None, a.due_on or today, a.pk),
+    )
+    done = sorted(
+        (a for a in actions if a.status == Action.Status.DONE),
+        key=lambda a: a.done_at.timestamp() if a.done_at else 0.0,
+        reverse=True,
+    )
+    dropped = [a for a in actions if a.status == Action.Status.DROPPED]
+    return TeamPlan(tuple(open_), tuple(done), tuple(dropped), today)
+
+
+def organization_open_actions(organization: Organization) -> list[Action]:
+    """Every open action of the organisation's teams that are not archived, by due date: what a
+    consultant follows across a client. One query."""
+    return sorted(
+        _with_people(
+            Action.objects.filter(
+                team__organization=organization,
+                team__archived_at__isnull=True,
+                status__in=Action.OPEN,
+            )
+        ),
+        key=lambda a: (a.due_on is None, a.due_on or date.max, a.team.name.lower(), a.pk),
+    )
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    open: int = 0
+    overdue: int = 0
+
+
+def plan_counts(organization: Organization, today: date) -> dict[int, PlanCounts]:
+    """Team id -> its open and overdue actions, for the dashboard. One query."""
+    open_filter = Q(actions__status__in=Action.OPEN)
+    rows = (
+        Team.objects.filter(organization=organization)
+        .annotate(
+            open_count=Count("actions", filter=open_filter),
+            overdue_count=Count("actions", filter=open_filter & Q(actions__due_on__lt=today)),
+        )
+        .values_list("pk", "open_count", "overdue_count")
+    )
+    return {pk: PlanCounts(open_, overdue) for pk, open_, overdue in rows if open_}
+
+
+def open_practices(team: Team) -> set[str]:
+    """The practices the team's open actions already address. One query."""
+    practices: set[str] = set()
+    for codes in Action.objects.filter(team=team, status__in=Action.OPEN).values_list(
+        "practices", flat=True
+    ):
+        practices.update(codes)
+    return practices
+
+
+def done_between(team_id: int, start: datetime | None, end: datetime) -> tuple[DoneAction, ...]:
+    """The team's actions marked done after `start` (None: ever) and up to `end`, oldest
+    first: those a follow-up between two submissions looks at. One query."""
+    actions = Action.objects.filter(team_id=team_id, status=Action.Status.DONE, done_at__lte=end)
+    if start is not None:
+        actions = actions.filter(done_at__gt=start)
+    return tuple(
+        DoneAction(id=pk, title=title, practices=tuple(practices))
+        for pk, title, practices in actions.order_by("done_at", "pk").values_list(
+            "pk", "title", "practices"
+        )
+    )
