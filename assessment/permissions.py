@@ -43,6 +43,9 @@ NO_SHARING = "Only an owner or a consultant can share a report outside the organ
 TEAM_ARCHIVED = (
     "This team is archived: restore it from its settings to start or import an assessment."
 )
+PLAN_ARCHIVED = (
+    "This team is archived: its action plan is kept to read; restore the team to change it."
+)
 NO_TEAMS = "Only an owner or a consultant can create, rename or archive teams."
 NO_ORGANIZATIONS = "Only staff can create organisations on this instance: ask an administrator."
 

@@ -4,9 +4,11 @@ are stable: templates and tests use them."""
 from django.urls import path
 
 from assessment.views import (
+    actions,
     commentary,
     consensus,
     exchange,
+    plan_exports,
     portfolio,
     questionnaire,
     report,
@@ -77,6 +79,21 @@ urlpatterns = [
     # A team over time
     path("teams/<int:team_id>/", team.team_detail, name="team_detail"),
     path("teams/<int:team_id>/compare/", team.team_compare, name="team_compare"),
+    # Action plans: accepted recommendations, their owners, dates and status
+    path(
+        "assessments/<int:assessment_id>/plan/",
+        actions.assessment_plan_accept,
+        name="assessment_plan_accept",
+    ),
+    path("teams/<int:team_id>/plan/", actions.team_plan_page, name="team_plan"),
+    path("teams/<int:team_id>/plan.csv", plan_exports.team_plan_csv, name="team_plan_csv"),
+    path("teams/<int:team_id>/plan.json", plan_exports.team_plan_json, name="team_plan_json"),
+    path("actions/<int:action_id>/", actions.action_edit, name="action_edit"),
+    path(
+        "orgs/<slug:slug>/actions/",
+        actions.organization_actions,
+        name="organization_actions",
+    ),
     # The questionnaire
     path(
         "teams/<int:team_id>/assessments/new/",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from assessment.models import Action
@@ -91,26 +91,6 @@ def organization_open_actions(organization: Organization) -> list[Action]:
         ),
         key=lambda a: (a.due_on is None, a.due_on or date.max, a.team.name.lower(), a.pk),
     )
-
-
-@dataclass(frozen=True)
-class PlanCounts:
-    open: int = 0
-    overdue: int = 0
-
-
-def plan_counts(organization: Organization, today: date) -> dict[int, PlanCounts]:
-    """Team id -> its open and overdue actions, for the dashboard. One query."""
-    open_filter = Q(actions__status__in=Action.OPEN)
-    rows = (
-        Team.objects.filter(organization=organization)
-        .annotate(
-            open_count=Count("actions", filter=open_filter),
-            overdue_count=Count("actions", filter=open_filter & Q(actions__due_on__lt=today)),
-        )
-        .values_list("pk", "open_count", "overdue_count")
-    )
-    return {pk: PlanCounts(open_, overdue) for pk, open_, overdue in rows if open_}
 
 
 def open_practices(team: Team) -> set[str]:

@@ -9,6 +9,7 @@ from assessment.banks.parse import BankInvalid
 from assessment.formats.answers_file import AnswersFileError
 from assessment.models import QuestionBank
 from assessment.scoring.types import Bank
+from core.models import Team
 
 UNKNOWN_BANK = (
     "bank: {key} is neither loaded here nor bundled with this version of the tool (known: {known})"
@@ -56,3 +57,20 @@ def find_bank(slug: str, version: str) -> Bank:
         | {f"{p.parent.name}@{p.stem}" for p in BUNDLED_BANKS_DIR.glob("*/*.yaml")}
     )
     raise AnswersFileError([UNKNOWN_BANK.format(key=f"{slug}@{version}", known=", ".join(known))])
+
+
+def practice_codes(team: Team) -> set[str]:
+    """The question codes an action of the team may name: those of the newest bank and of the
+    bank of the team's latest assessment (which may be an older version)."""
+    codes: set[str] = set()
+    newest = newest_bank()
+    if newest is not None:
+        codes.update(q.code for q in newest.questions)
+    latest = (
+        QuestionBank.objects.filter(assessments__team=team)
+        .order_by("-assessments__created_at")
+        .first()
+    )
+    if latest is not None:
+        codes.update(q.code for q in latest.bank().questions)
+    return codes

@@ -7,12 +7,12 @@ grows with the number of teams, never with the length of their histories.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from assessment.models import Assessment, AssessmentStatus
+from assessment.models import Action, Assessment, AssessmentStatus
 from assessment.scoring.summary import summary_rank
 from core.models import Organization, Team
 
@@ -26,6 +26,8 @@ class TeamRow:
     drafts: int
     latest: dict[str, Any] | None  # {"id", "label", "submitted_at", "summary"} of the newest
     trend: str  # "up", "down", "flat" since the submission before; "" with fewer than two
+    open_actions: int = 0  # of its action plan
+    overdue_actions: int = 0
 
     @property
     def overall(self) -> int | None:
@@ -41,9 +43,15 @@ class TeamRow:
 
 
 def organization_team_rows(
-    organization: Organization, *, query: str = "", sort: str = "name", drafts_only: bool = False
+    organization: Organization,
+    *,
+    today: date,
+    query: str = "",
+    sort: str = "name",
+    drafts_only: bool = False,
 ) -> list[TeamRow]:
-    """Two queries whatever the number of teams and assessments."""
+    """Two queries whatever the number of teams, assessments and actions. `today` decides
+    which open actions are overdue."""
     drafts = dict(
         Assessment.objects.filter(team__organization=organization, status=AssessmentStatus.DRAFT)
         .values("team_id")
@@ -53,8 +61,15 @@ def organization_team_rows(
     teams = Team.objects.filter(organization=organization, archived_at__isnull=True)
     if query:
         teams = teams.filter(name__icontains=query)
+    open_actions = Q(actions__status__in=Action.OPEN)
+    teams = teams.annotate(
+        open_actions=Count("actions", filter=open_actions),
+        overdue_actions=Count("actions", filter=open_actions & Q(actions__due_on__lt=today)),
+    )
     # Plain rows, not model instances: with hundreds of teams, instantiation was the cost.
-    rows = teams.values_list("pk", "name", "standing__latest", "standing__trend")
+    rows = teams.values_list(
+        "pk", "name", "standing__latest", "standing__trend", "open_actions", "overdue_actions"
+    )
     team_rows = [
         TeamRow(
             team_id=pk,
@@ -62,8 +77,10 @@ def organization_team_rows(
             drafts=drafts.get(pk, 0),
             latest=latest,
             trend=trend or "",
+            open_actions=open_count,
+            overdue_actions=overdue_count,
         )
-        for pk, name, latest, trend in rows
+        for pk, name, latest, trend, open_count, overdue_count in rows
         if not drafts_only or drafts.get(pk)
     ]
     return _sorted(team_rows, sort)

@@ -27,7 +27,7 @@ LATER_DAYS = 180
 EDITABLE = (
     "title",
     "practices",
-    "owner",
+    "owner_id",
     "owner_name",
     "due_on",
     "status",
@@ -96,7 +96,7 @@ def _apply(action: Action, fields: dict[str, Any]) -> None:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(action, name, value)
-    if action.owner is not None:
+    if action.owner_id is not None:
         action.owner_name = ""  # one owner: the member, or the name of someone without account
     if action.status != Action.Status.DROPPED:
         action.dropped_reason = ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_GET
 
 from assessment.banks.mapping import continued_codes
@@ -19,6 +20,7 @@ from assessment.scoring.compare import (
 )
 from assessment.scoring.results import Result
 from assessment.scoring.types import NOT_ANSWERED, AnswerValue, Bank
+from assessment.selectors.actions import team_plan
 from assessment.selectors.assessments import (
     stored_result,
     submitted_assessments,
@@ -60,6 +62,7 @@ def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse
             "assessments": team_assessments(team),
             "submitted": submitted,
             "charts": charts,
+            "plan": team_plan(team, localdate()),
         },
     )
 

@@ -28,6 +28,7 @@ def _level_text(level: int | None) -> str:
 @register.simple_tag
 def dashboard_rows(rows: list[TeamRow], phase_codes: list[str]) -> SafeString:
     team_url = reverse("team_detail", args=[0]).replace("/0/", "/{}/")
+    plan_url = reverse("team_plan", args=[0]).replace("/0/", "/{}/")
     muted_dash = '<span class="text-body-secondary">—</span>'
     html = []
     for row in rows:
@@ -56,9 +57,19 @@ def dashboard_rows(rows: list[TeamRow], phase_codes: list[str]) -> SafeString:
         trend = TREND_TEXT.get(row.trend)
         trend_html = f'<span aria-hidden="true">{trend[0]}</span> {trend[1]}' if trend else "—"
         drafts = f"{row.drafts} in progress" if row.drafts else "—"
+        actions = "—"
+        if row.open_actions:
+            overdue = (
+                f'<br><span class="overdue">{row.overdue_actions} overdue</span>'
+                if row.overdue_actions
+                else ""
+            )
+            actions = (
+                f'<a href="{plan_url.format(row.team_id)}">{row.open_actions} open</a>{overdue}'
+            )
         html.append(
             f'<tr><th scope="row" class="text-start"><a href="{team_url.format(row.team_id)}">'
             f"{escape(row.team_name)}</a></th>{''.join(cells)}<td>{overall}</td>"
-            f"<td>{trend_html}</td><td>{last}</td><td>{drafts}</td></tr>"
+            f"<td>{trend_html}</td><td>{last}</td><td>{drafts}</td><td>{actions}</td></tr>"
         )
     return mark_safe("".join(html))  # noqa: S308  (every database value is escaped above)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localdate
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.formats.text import query_text
@@ -31,7 +32,9 @@ def organization_dashboard(request: AuthenticatedHttpRequest, slug: str) -> Http
     sort = sort if sort in SORTS else "name"
     query = query_text(request.GET, "q").strip()[:QUERY_LIMIT]
     drafts_only = request.GET.get("drafts") == "1"
-    rows = organization_team_rows(organization, query=query, sort=sort, drafts_only=drafts_only)
+    rows = organization_team_rows(
+        organization, today=localdate(), query=query, sort=sort, drafts_only=drafts_only
+    )
     bank = newest_bank()
     return render(
         request,
