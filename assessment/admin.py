@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from assessment.models import (
+    Action,
     Answer,
     Assessment,
     AssessmentEvent,
     ExportJob,
     FinalAnswer,
     QuestionBank,
+    Reminder,
     ReportCommentary,
     ReportShare,
     ReportShareUse,
@@ -101,3 +103,14 @@ class ReportShareUseAdmin(ReadOnlyAdmin):
 @admin.register(ReportCommentary)
 class ReportCommentaryAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "updated_by", "updated_at", "published_at", "published_by"]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "team", "status", "due_on", "owner", "owner_name"]
+    list_filter = ["status"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "key", "sent_to", "sent_at"]

@@ -52,16 +52,16 @@ def _action_form(
 @require_http_methods(["GET", "POST"])
 def assessment_plan_accept(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
-    if assessment.result is None:
-        return redirect("assessment_review", assessment.pk)
     team = assessment.team
     _check_may_edit(team, membership)
+    if assessment.result is None:
+        return redirect("assessment_review", assessment.pk)
     view = result_view(
         assessment.bank.bank(), Result.from_dict(assessment.result), role_holders(assessment)
     )
     planned = open_practices(team)
     choices = [(rec.code, rec.name) for rec in view.recommendations if rec.code not in planned]
-    form = AcceptForm(request.POST or None, choices=choices)
+    form = AcceptForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         created = actions_accept(
             assessment=assessment,
@@ -95,7 +95,8 @@ def team_plan_page(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespo
     """The plan, and below it the form for an action of the team's own."""
     team, membership = team_for_user(request.user, team_id)
     can_edit = may_edit(membership) and team.archived_at is None
-    form = _action_form(team, request.POST or None) if can_edit else None
+    data = request.POST if request.method == "POST" else None
+    form = _action_form(team, data) if can_edit else None
     if request.method == "POST":
         _check_may_edit(team, membership)
         assert form is not None

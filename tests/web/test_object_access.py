@@ -11,6 +11,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from assessment.models import (
+    Action,
     Answer,
     Assessment,
     AssessmentEvent,
@@ -54,6 +55,9 @@ WRITES = {
     "name": "Renamed by a stranger",
     "archive": "1",
     "email": "stranger@example.org",
+    "title": "Planned by a stranger",
+    "status": "done",
+    "practices": "DES-0-01",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -94,7 +98,11 @@ def world(alice, draft, mlops_bank, settings, tmp_path):
         sent_at=timezone.now() - timedelta(hours=1),
         expires_at=timezone.now() + timedelta(days=1),
     )
+    action = Action.objects.create(
+        team=draft.team, source=draft, title="Version the data", created_by=alice
+    )
     return {
+        "action_id": action.pk,
         "invitation_id": invitation.pk,
         "share_id": share.pk,
         "respondent_id": respondent.pk,
@@ -147,6 +155,7 @@ def snapshot() -> tuple:
         list(ReportBranding.objects.values_list("prepared_by", "confidentiality")),
         list(Invitation.objects.order_by("pk").values_list("token_hash", "revoked_at")),
         list(Team.objects.order_by("pk").values_list("name", "archived_at")),
+        list(Action.objects.order_by("pk").values_list("title", "status", "practices")),
     )
 
 
@@ -164,6 +173,12 @@ def test_every_object_view_is_enumerated(world):
         "report_commentary_withdraw",
         "organization_branding",
         "assessment_report_docx",
+        "assessment_plan_accept",
+        "team_plan",
+        "team_plan_csv",
+        "team_plan_json",
+        "action_edit",
+        "organization_actions",
     } <= names
 
 
