@@ -9,9 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from assessment.models import Assessment, AssessmentEvent, QuestionBank
+from assessment.models import Action, Assessment, AssessmentEvent, QuestionBank
+from assessment.scoring.followup import DoneAction, Reflection, follow_up
+from assessment.scoring.results import Result
 from assessment.selectors.banks import question_bank
 from assessment.selectors.respondents import lead_respondent
+from assessment.services.actions import action_update, actions_accept
 from assessment.services.answers import AnswerData, answers_save
 from assessment.services.assessments import (
     assessment_set_composition,
@@ -83,6 +86,9 @@ def demo_load() -> list[str]:
         if not Assessment.objects.filter(team=fraud, label=label).exists():
             _assessment(fraud, bank, label, user, seed=3, weaker=weaker, submitted_at=submitted_at)
             lines.append(f"Fraud detection: {label} submitted.")
+    if not Action.objects.filter(team=fraud).exists():
+        _plan(fraud, user, consultant)
+        lines.append("Fraud detection: an action plan from 2026 Q2 and 2026 Q3.")
     if not Assessment.objects.filter(team=fraud, label="2026 Q4").exists():
         _assessment(fraud, bank, "2026 Q4", user, seed=3, answered_share=0.6)
         lines.append("Fraud detection: 2026 Q4 started as a draft.")
@@ -99,6 +105,51 @@ def demo_load() -> list[str]:
             )
             lines.append(f"{team.name}: 2026 Q3 submitted.")
     return lines
+
+
+def _plan(team: Team, lead: User, consultant: User) -> None:
+    """The plan a team would have: four actions taken from Q2's advice, three of them done
+    before Q3 (two that Q3's answers reflect and one they do not, so its report has both),
+    and three more from Q3's advice, still open."""
+    q2, q3 = (Assessment.objects.get(team=team, label=label) for label in ("2026 Q2", "2026 Q3"))
+    assert q2.result is not None
+    assert q3.result is not None
+    verdicts = follow_up(
+        tuple(
+            DoneAction(id=0, title="", practices=(rec["code"],))
+            for rec in q2.result["recommendations"]
+        ),
+        Result.from_dict(q2.result),
+        Result.from_dict(q3.result),
+    )
+    moved = [v.action.practices[0] for v in verdicts if v.reflection == Reflection.REFLECTED]
+    stuck = [v.action.practices[0] for v in verdicts if v.reflection == Reflection.NOT_REFLECTED]
+    chosen_q2 = [*moved[:2], *stuck[:2]]
+    done_q2 = {*moved[:2], *stuck[:1]}
+    chosen_q3 = [
+        rec["code"] for rec in q3.result["recommendations"] if rec["code"] not in chosen_q2
+    ][:3]
+    owners = [lead, consultant, None, lead]
+    for assessment, codes, done in ((q2, chosen_q2, done_q2), (q3, chosen_q3, set())):
+        assert assessment.submitted_at is not None
+        actions = actions_accept(
+            assessment=assessment, codes=codes, by=lead, today=assessment.submitted_at.date()
+        )
+        for index, action in enumerate(actions):
+            owner = owners[index]
+            fields: dict[str, object] = {"owner_id": owner.pk if owner else None}
+            if owner is None:
+                fields["owner_name"] = "Sam (data platform team)"
+            finished = action.practices[0] in done
+            if finished:
+                fields["status"] = Action.Status.DONE
+            elif index == 0:
+                fields["status"] = Action.Status.IN_PROGRESS
+            action_update(action=action, by=lead, **fields)
+            if finished:
+                # Done a few weeks after the quarter's submission, before the next one.
+                done_at = assessment.submitted_at + timedelta(days=20 + 10 * index)
+                Action.objects.filter(pk=action.pk).update(done_at=done_at)
 
 
 def _organization(slug: str, name: str, members: dict[User, Role]) -> Organization:
