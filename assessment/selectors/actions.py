@@ -115,3 +115,21 @@ def done_between(team_id: int, start: datetime | None, end: datetime) -> tuple[D
             "pk", "title", "practices"
         )
     )
+
+
+def actions_owned_by(user: AnyUser) -> list[Action]:
+    """The open actions a person owns, in the organisations they still belong to, by due date:
+    their home page's to-do list. One query."""
+    if not user.is_authenticated:
+        return []
+    return sorted(
+        _with_people(
+            Action.objects.filter(
+                owner=user,
+                status__in=Action.OPEN,
+                team__archived_at__isnull=True,
+                team__organization__memberships__user=user,
+            )
+        ),
+        key=lambda a: (a.due_on is None, a.due_on or date.max, a.pk),
+    )

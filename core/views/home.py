@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.timezone import localdate
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from assessment.permissions import may_create_organizations
+from assessment.selectors.actions import actions_owned_by
 from core import selectors
 from core.http import AuthenticatedHttpRequest
 
@@ -21,6 +23,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "may_create_organizations": may_create_organizations(request.user),
+            "my_actions": actions_owned_by(request.user),
+            "today": localdate(),
         },
     )
 

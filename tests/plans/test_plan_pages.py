@@ -295,3 +295,19 @@ def test_pages_keep_a_constant_number_of_queries_whatever_the_actions(
     few = queries(alice_client, path)
     add(18)
     assert queries(alice_client, path) == few
+
+
+def test_the_home_page_lists_the_open_actions_a_person_owns(client, acme_team, alice, globex_team):
+    mo = UserFactory.create(username="mo")
+    membership = MembershipFactory.create(user=mo, organization=acme_team.organization)
+    make_action(acme_team, alice, title="Mine, open", owner=mo)
+    make_action(acme_team, alice, title="Mine, done", owner=mo, status=Action.Status.DONE)
+    make_action(acme_team, alice, title="Someone else's", owner=alice)
+    make_action(globex_team, alice, title="Left behind", owner=mo)  # not Mo's organisation
+    client.force_login(mo)
+    page = client.get("/").content.decode()
+    assert "Your open actions" in page and "Mine, open" in page
+    for hidden in ("Mine, done", "Someone else's", "Left behind"):
+        assert hidden not in page
+    membership.delete()  # someone who left no longer sees the team's actions
+    assert "Mine, open" not in client.get("/").content.decode()
