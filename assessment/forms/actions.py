@@ -35,7 +35,9 @@ class ActionForm(forms.Form):
         validators=[one_line_name],
     )
     due_on = forms.DateField(
-        required=False, label="Due on", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Due on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     status = forms.ChoiceField(choices=Action.Status.choices, initial=Action.Status.PLANNED)
     dropped_reason = forms.CharField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def submitted(alice, draft) -> Assessment:
+def submitted(alice: User, draft: Assessment) -> Assessment:
     """Every practice done by hand: level 0 everywhere, and a plan towards level 1."""
     answer_everything_via_services(alice, draft, "0.5")
     assessment_submit(assessment=draft, by=alice)
@@ -119,9 +120,12 @@ def test_the_plan_page_highlights_overdue_actions_in_words(alice_client, acme_te
         due_on=today - timedelta(days=9),
     )
     page = alice_client.get(f"/teams/{acme_team.pk}/plan/").content.decode()
-    assert "2 open" in page and "1 overdue" in page and "1 done" in page
+    assert "2 open" in page
+    assert "1 overdue" in page
+    assert "1 done" in page
     late_row = page[page.index('class="overdue-row"') :].split("</tr>")[0]
-    assert "Late one" in late_row and "Overdue" in late_row
+    assert "Late one" in late_row
+    assert "Overdue" in late_row
     assert page.count('class="overdue-row"') == 1  # a done action is never overdue
 
 
@@ -198,7 +202,9 @@ def test_marking_done_records_when_and_reopening_clears_it(alice_client, acme_te
     data = {"title": "An action", "owner": str(alice.pk), "status": "done"}
     alice_client.post(f"/actions/{action.pk}/", data)
     action.refresh_from_db()
-    assert action.status == "done" and action.done_at is not None and action.owner == alice
+    assert action.status == "done"
+    assert action.done_at is not None
+    assert action.owner == alice
     alice_client.post(f"/actions/{action.pk}/", data | {"status": "in_progress"})
     action.refresh_from_db()
     assert action.done_at is None
@@ -212,7 +218,8 @@ def test_a_member_edits_the_plan_and_a_viewer_does_not(client, acme_team, alice)
     response = client.post(f"/actions/{action.pk}/", {"title": "By Mo", "status": "in_progress"})
     assert response.status_code == 302
     action.refresh_from_db()
-    assert action.title == "By Mo" and action.updated_by == member
+    assert action.title == "By Mo"
+    assert action.updated_by == member
 
 
 def test_an_archived_teams_plan_is_read_only(alice_client, acme_team, alice):
@@ -254,10 +261,12 @@ def test_a_consultant_sees_every_open_action_of_a_client_and_nothing_else(
     )
     client.force_login(consultant)
     page = client.get("/orgs/acme/actions/").content.decode()
-    assert "Fraud open" in page and "Payments open" in page
+    assert "Fraud open" in page
+    assert "Payments open" in page
     for hidden in ("Payments done", "Archived open", "Globex open"):
         assert hidden not in page
-    assert "2 open" in page and "1 overdue" in page
+    assert "2 open" in page
+    assert "1 overdue" in page
     assert client.get("/orgs/globex/actions/").status_code == 404
 
 
@@ -306,8 +315,15 @@ def test_the_home_page_lists_the_open_actions_a_person_owns(client, acme_team, a
     make_action(globex_team, alice, title="Left behind", owner=mo)  # not Mo's organisation
     client.force_login(mo)
     page = client.get("/").content.decode()
-    assert "Your open actions" in page and "Mine, open" in page
+    assert "Your open actions" in page
+    assert "Mine, open" in page
     for hidden in ("Mine, done", "Someone else's", "Left behind"):
         assert hidden not in page
     membership.delete()  # someone who left no longer sees the team's actions
     assert "Mine, open" not in client.get("/").content.decode()
+
+
+def test_the_edit_form_shows_the_due_date_the_date_picker_reads(alice_client, acme_team, alice):
+    action = make_action(acme_team, alice, due_on=date(2027, 1, 15))
+    page = alice_client.get(f"/actions/{action.pk}/").content.decode()
+    assert 'type="date" name="due_on" value="2027-01-15"' in page
