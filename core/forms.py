@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from core import logos
 from core.accounts import addresses_of, domain_of
-from core.models import Organization, Role, Team
+from core.models import REASSESSMENT_CADENCES, Organization, Role, Team
 
 
 class InvitationForm(forms.Form):
@@ -98,6 +98,19 @@ class TeamForm(forms.Form):
         max_length=1000,
         label="What the team does",
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Not required: a form posted without it (an older page, a script) keeps the team's cadence.
+    reassessment_months = forms.TypedChoiceField(
+        choices=REASSESSMENT_CADENCES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=Team._meta.get_field("reassessment_months").default,
+        label="Remind the lead to reassess every",
+        help_text=(
+            "Counted from the team's latest submitted assessment. The lead gets one e-mail, "
+            "unless a new assessment was started already."
+        ),
     )
 
     def __init__(

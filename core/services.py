@@ -53,20 +53,42 @@ def _free_slug(name: str) -> str:
     return unique_name(base, taken)
 
 
-def team_create(*, organization: Organization, name: str, description: str, by: User) -> Team:
+def team_create(
+    *,
+    organization: Organization,
+    name: str,
+    description: str,
+    by: User,
+    reassessment_months: int | None = None,
+) -> Team:
+    """A new team; `reassessment_months` None gives it the default cadence."""
+    cadence = {} if reassessment_months is None else {"reassessment_months": reassessment_months}
     with transaction.atomic():
         team = Team.objects.create(
-            organization=organization, name=name.strip(), description=description.strip()
+            organization=organization,
+            name=name.strip(),
+            description=description.strip(),
+            **cadence,
         )
         _record(organization.pk, OrganizationEvent.Kind.TEAM_CREATED, by, team.name)
     return team
 
 
-def team_update(*, team: Team, name: str, description: str, by: User) -> None:
+def team_update(
+    *,
+    team: Team,
+    name: str,
+    description: str,
+    by: User,
+    reassessment_months: int | None = None,
+) -> None:
+    """Rename or describe the team; `reassessment_months` None keeps its cadence."""
     with transaction.atomic():
         before = team.name
         team.name, team.description = name.strip(), description.strip()
-        team.save(update_fields=["name", "description"])
+        if reassessment_months is not None:
+            team.reassessment_months = reassessment_months
+        team.save(update_fields=["name", "description", "reassessment_months"])
         if team.name != before:
             _record(
                 team.organization_id,

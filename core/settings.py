@@ -171,6 +171,22 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MLOps maturity <noreply@localhost>")
 
+# The address people open the site at, e.g. https://maturity.example.com: e-mails sent outside a
+# request (the reminders) have no request to take the host from. Empty: they give the page's path
+# and ask to open it on the site.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
+if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or not origin_of(SITE_URL)):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address, e.g. https://maturity.example.com; got {SITE_URL!r}"
+    )
+# Reminder e-mails (assessment/services/reminders.py, docs/deploy.md): an action's owner hears
+# this many days before its due date (0: on the day), and once more when it is overdue.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", default=3)
+if not 0 <= REMINDER_DAYS_BEFORE <= 60:
+    raise ImproperlyConfigured(
+        f"REMINDER_DAYS_BEFORE must be a number of days from 0 to 60; got {REMINDER_DAYS_BEFORE}"
+    )
+
 # Lock out a username from one address after repeated failed logins: by username *and* address,
 # so that a stranger cannot lock a colleague out with five wrong passwords. allauth's rate
 # limits below slow guessing per address. Behind a proxy, the client's address is the one the
@@ -248,6 +264,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # margin for a busy worker while a jammed export frees itself within minutes. A job left queued
 # that long has no worker picking it up either.
 EXPORT_STALE_AFTER = env_int("EXPORT_STALE_AFTER", default=300)
+# On: the worker sends the reminder e-mails itself, every hour, once `manage.py
+# schedule_reminders` has queued the first run. Off (the default): run `manage.py send_reminders`
+# from cron or a systemd timer instead (docs/deploy.md). Turning it off ends the hourly runs.
+REMINDERS_IN_WORKER = env_bool("REMINDERS_IN_WORKER", default=False)
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

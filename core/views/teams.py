@@ -57,7 +57,11 @@ def team_settings(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespon
         request.POST or None,
         organization=team.organization,
         team=team,
-        initial={"name": team.name, "description": team.description},
+        initial={
+            "name": team.name,
+            "description": team.description,
+            "reassessment_months": team.reassessment_months,
+        },
     )
     if request.method == "POST" and form.is_valid():
         team_update(team=team, by=request.user, **form.cleaned_data)
