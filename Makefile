@@ -24,12 +24,14 @@ setup: install
 	$(DEV_ENV) $(BIN)/python manage.py load_question_bank fixtures/question_banks
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
-# Serves the site and, beside it, the background worker that builds exports; Ctrl-C stops both.
+# Serves the site and, beside it, the background worker that builds exports and sends reminder
+# e-mails (to the console in development); Ctrl-C stops both.
 run: setup
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and log in as the demo user printed above."
 	@echo ""
-	@$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@$(DEV_ENV) REMINDERS_IN_WORKER=1 $(BIN)/python manage.py schedule_reminders
+	@$(DEV_ENV) REMINDERS_IN_WORKER=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
