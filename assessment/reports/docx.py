@@ -34,6 +34,7 @@ from assessment.reports.report import (
     FINDINGS,
     GRID,
     METHOD,
+    PLAN,
     PROGRESS,
     ROADMAP,
     ROLES,
@@ -437,6 +438,15 @@ def _progress(document: Document, report: ReportContext) -> None:
         ["Phase", then, "Now", "Change"],
         ([m.name, m.before, m.after, m.change] for m in moves),
     )
+    if progress.followups:
+        _heading(document, f"Actions done since {then}", 2)
+        _para(document, f"{progress.followup_sentence} {progress.followup_rule}")
+        for followup in progress.followups:
+            paragraph = _head_and_text(
+                document, followup.title, f"· {followup.verdict}", "List Bullet"
+            )
+            paragraph.add_run().add_break()
+            _run(paragraph, followup.practices_text)
     _heading(document, "Cells that moved", 2)
     if progress.cells:
         _para(document, "Phase and level cells whose share of points or status changed", bold=True)
@@ -581,6 +591,35 @@ def _roadmap_item(document: Document, item: RoadmapItem, *, plan: bool) -> None:
         paragraph.paragraph_format.keep_with_next = line is not lines[-1]
 
 
+def _plan(document: Document, report: ReportContext) -> None:
+    """The team's actions as of the day the report was produced, as templates/reports/_plan.html."""
+    plan = report.plan
+    if plan is None:
+        return
+    _para(document, plan.intro)
+    if plan.empty:
+        _para(document, plan.empty)
+        return
+    _para(document, plan.counts, bold=True)
+    if plan.open:
+        _para(document, "Open actions, by due date", bold=True)
+        _table(
+            document,
+            ["Action", "Practices", "Owner", "Due", "Status"],
+            ([r.title, r.practices, r.owner, r.due, r.status] for r in plan.open),
+        )
+    _heading(document, plan.done_title, 2)
+    if plan.done:
+        _para(document, f"{plan.done_title}, most recent first", bold=True)
+        _table(
+            document,
+            ["Action", "Practices", "Owner", "Done on"],
+            ([r.title, r.practices, r.owner, r.done] for r in plan.done),
+        )
+    else:
+        _para(document, plan.none_done)
+
+
 def _method(document: Document, report: ReportContext) -> None:
     m = report.method
     _para(
@@ -719,6 +758,7 @@ _SECTIONS: dict[str, Callable[[Document, ReportContext], None]] = {
     DISAGREEMENTS[0]: _disagreements,
     ROLES[0]: _roles,
     ROADMAP[0]: _roadmap,
+    PLAN[0]: _plan,
     METHOD[0]: _method,
     APPENDIX[0]: _appendix,
 }

@@ -25,6 +25,7 @@ from assessment.reports.sections.commentary import (
 from assessment.reports.sections.cover import REPORT_TITLE, Cover, CoverView, build_cover
 from assessment.reports.sections.disagreements import Disagreement
 from assessment.reports.sections.method import Method, build_method
+from assessment.reports.sections.plan import Plan, PlanView, build_plan
 from assessment.reports.sections.progress import (
     PROGRESS_TITLE,
     Previous,
@@ -50,6 +51,7 @@ PROGRESS = ("progress", PROGRESS_TITLE)
 DISAGREEMENTS = ("disagreements", "Where the team disagreed")
 ROLES = ("roles", "Role gaps")
 ROADMAP = ("roadmap", "Roadmap")
+PLAN = ("plan", "Action plan")  # the team's own actions, as of the day the report is produced
 METHOD = ("method", "How this was scored")
 APPENDIX = ("appendix", "Appendix: every question and answer")
 
@@ -84,6 +86,8 @@ class ReportContext:
     trend_chart: str = ""
     branding: Branding = NO_BRANDING
     commentary: Commentary = NO_COMMENTARY
+    # The team's action plan; None when the caller has none to give (an answers file).
+    plan: PlanView | None = None
 
     @property
     def marking(self) -> str:
@@ -122,13 +126,20 @@ def build_report(
     history: tuple[TrendPoint, ...] = (),
     branding: Branding = NO_BRANDING,
     commentary: Commentary = NO_COMMENTARY,
+    plan: Plan | None = None,
 ) -> ReportContext:
-    """The whole report for `result` (scored against `bank`), ready for a template."""
+    """The whole report for `result` (scored against `bank`), ready for a template. `plan`: the
+    team's action plan on the day the report is produced, shown after the roadmap."""
     view = result_view(bank, result, dict(cover.people))
     without_evidence = automated_without_evidence(result)
     progress = build_progress(bank, previous, result) if previous is not None else None
-    # The page a CTO reads alone, then the plan, then the detail.
-    sections = [Section(*SUMMARY), Section(*ROADMAP), Section(*FINDINGS), Section(*GRID)]
+    plan_view = build_plan(bank, plan) if plan is not None else None
+    # The page a CTO reads alone, then the plan (what to do, then what the team has taken on),
+    # then the detail.
+    sections = [Section(*SUMMARY), Section(*ROADMAP)]
+    if plan_view is not None:
+        sections.append(Section(*PLAN))
+    sections += [Section(*FINDINGS), Section(*GRID)]
     sections.append(Section(*CHARTS))
     if progress is not None:
         sections.append(Section(PROGRESS[0], progress.title))
@@ -178,4 +189,5 @@ def build_report(
         else "",
         branding=branding,
         commentary=commentary,
+        plan=plan_view,
     )

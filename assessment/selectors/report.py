@@ -1,22 +1,27 @@
 """What the maturity report of an assessment needs from the database, gathered once: the cover,
-the previous assessment, the team's history and its disagreements; and the key its rendered PDF
-is cached under, which depends on the same reads."""
+the previous assessment, the team's history and its disagreements, its action plan; and the key
+its rendered PDF is cached under, which depends on the same reads."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.text import slugify
 from django.utils.timezone import localdate
 
-from assessment.models import Assessment
+from assessment.models import Action, Assessment
 from assessment.pdf.cache import PdfKey
 from assessment.reports.report import ReportContext, build_report
 from assessment.reports.sections.cover import Cover
 from assessment.reports.sections.disagreements import build_disagreements
+from assessment.reports.sections.plan import Plan, PlanAction
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.consensus import TeamSnapshot
+from assessment.scoring.followup import DoneAction
+from assessment.selectors.actions import TeamPlan, done_between, owner_label, team_plan
 from assessment.selectors.assessments import (
     previous_submitted_assessment,
     stored_result,
@@ -29,10 +34,14 @@ from core.selectors import display_name
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "10"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
+REPORT_LAYOUT_VERSION = "11"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
 # 5: the index, the gate and the N/A list of engine 2; 6, 7: the plan, strengths, risks, roles;
 # 8: tables within the margins, role headings kept with their verdict; 9: level 0 in the chart;
-# 10: the one-page executive summary, the plan before the detail, branding and commentary
+# 10: the one-page executive summary, the plan before the detail, branding and commentary;
+# 11: the team's action plan section, and the follow-up of its done actions in the progress
+
+# An e-mail address, as someone may type one into a name or a title: a shared report shows none.
+_ADDRESS = re.compile(r"([\w.!#$%&'*+/=?^`{|}~-]+)@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -44,12 +53,18 @@ class ReportSources:
     previous: Assessment | None
     history: tuple[Assessment, ...]  # submitted up to and including this one, oldest first
     signature: Signature  # the branding and the consultant's commentary
+    plan: TeamPlan  # the team's actions as they stand on `plan.today`, the day it is read
+    # The team's actions marked done between the previous submission and this one, for the
+    # follow-up in the progress section; none without a previous assessment.
+    done_since_previous: tuple[DoneAction, ...] = ()
     shared: bool = False  # read through a share link: its PDF is cached apart
 
     @property
     def pdf_key(self) -> PdfKey:
         """Its result version, the layout version and every submission it shows (the previous
-        one it is compared with, and the trend's): any resubmission among them changes the PDF."""
+        one it is compared with, and the trend's): any resubmission among them changes the PDF.
+        The action plan is read as of a day, so the day and every action's last change are in
+        the key too: a cached PDF never outlives an edited action or the day it was rendered."""
         compared = _submission(self.previous) if self.previous is not None else "none"
         history = ",".join(_submission(a) for a in self.history)
         return PdfKey(
@@ -63,21 +78,33 @@ class ReportSources:
                 f"layout={REPORT_LAYOUT_VERSION};this={_submission(self.assessment)};"
                 f"previous={compared};"
                 f"history={hashlib.sha256(history.encode()).hexdigest()[:16]};"
-                f"signature={self.signature.fingerprint}"
+                f"signature={self.signature.fingerprint};"
+                f"today={self.plan.today.isoformat()};actions={_plan_fingerprint(self.plan)}"
             ),
         )
 
 
-def report_sources(assessment: Assessment, *, shared: bool = False) -> ReportSources:
+def report_sources(
+    assessment: Assessment, *, shared: bool = False, today: date | None = None
+) -> ReportSources:
     """For an assessment that has a result (submitted, or reopened since). `shared`: as read
-    through a link by someone outside the organisation: a draft commentary is left out."""
+    through a link by someone outside the organisation: a draft commentary is left out.
+    `today`: the day the action plan is read as of (the local date by default)."""
     if assessment.result is None:
         raise ValueError(f"assessment {assessment.pk} has no result to report on")
+    previous = previous_submitted_assessment(assessment)
+    done: tuple[DoneAction, ...] = ()
+    if previous is not None and assessment.submitted_at is not None:
+        done = done_between(assessment.team_id, previous.submitted_at, assessment.submitted_at)
     return ReportSources(
         assessment=assessment,
-        previous=previous_submitted_assessment(assessment),
+        previous=previous,
         history=tuple(team_history(assessment)),
         signature=report_signature(assessment, published_only=shared),
+        # One query, whatever the number of actions; the key's fingerprint is taken from the
+        # same rows the section shows, so the two cannot disagree.
+        plan=team_plan(assessment.team, today or localdate()),
+        done_since_previous=done,
         shared=shared,
     )
 
@@ -107,6 +134,9 @@ def report_context(sources: ReportSources) -> ReportContext:
             label=previous.label,
             date=localdate(previous.submitted_at) if previous.submitted_at else None,
             result=stored_result(previous),
+            done=_public_done(sources.done_since_previous)
+            if sources.shared
+            else sources.done_since_previous,
         )
         if previous is not None
         else None,
@@ -118,6 +148,56 @@ def report_context(sources: ReportSources) -> ReportContext:
         tuple(trend_points(list(sources.history))),
         branding=sources.signature.branding,
         commentary=sources.signature.commentary,
+        plan=_plan(sources, previous),
+    )
+
+
+def _plan(sources: ReportSources, previous: Assessment | None) -> Plan:
+    """The team's plan for the report: its open actions, and those done since the previous
+    assessment (all of them when there is none). A shared report names people but shows no
+    e-mail address, wherever one was typed."""
+    plan = sources.plan
+    since = previous.submitted_at if previous is not None else None
+    clean = _without_addresses if sources.shared else str
+
+    def action(row: Action) -> PlanAction:
+        return PlanAction(
+            title=clean(row.title),
+            practices=tuple(row.practices),
+            owner=clean(owner_label(row)),
+            status=row.get_status_display(),
+            due_on=row.due_on,
+            done_on=localdate(row.done_at) if row.done_at else None,
+        )
+
+    return Plan(
+        today=plan.today,
+        open=tuple(action(row) for row in plan.open),
+        done=tuple(
+            action(row)
+            for row in plan.done
+            if since is None or (row.done_at is not None and row.done_at > since)
+        ),
+        since=previous.label if previous is not None else "",
+        has_actions=bool(plan.all),
+    )
+
+
+def _plan_fingerprint(plan: TeamPlan) -> str:
+    """Every action's id, last change and owner's name: an edit bumps `updated_at`, a deleted
+    action leaves the list, and a member who renames themselves changes what the plan says."""
+    rows = sorted(f"{a.pk}@{a.updated_at.isoformat()}:{owner_label(a)}" for a in plan.all)
+    return hashlib.sha256("|".join(rows).encode()).hexdigest()[:16]
+
+
+def _without_addresses(text: str) -> str:
+    """`text` with every e-mail address cut to the part before the @: "dana.okafor"."""
+    return _ADDRESS.sub(r"\1", text)
+
+
+def _public_done(done: tuple[DoneAction, ...]) -> tuple[DoneAction, ...]:
+    return tuple(
+        DoneAction(id=a.id, title=_without_addresses(a.title), practices=a.practices) for a in done
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assessment.banks.mapping import continued_codes
 from assessment.charts.trend import level_trend_chart, percent_trend_chart
+from assessment.reports.sections.progress import action_follow_ups, follow_up_sentence
 from assessment.scoring.compare import (
     AnswerChange,
     Comparison,
@@ -20,7 +21,7 @@ from assessment.scoring.compare import (
 )
 from assessment.scoring.results import Result
 from assessment.scoring.types import NOT_ANSWERED, AnswerValue, Bank
-from assessment.selectors.actions import team_plan
+from assessment.selectors.actions import done_between, team_plan
 from assessment.selectors.assessments import (
     stored_result,
     submitted_assessments,
@@ -89,6 +90,13 @@ def team_compare(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespons
     continued = continued_codes(bank, question_codes(before_result))
     comparison = compare_results(before_result, after_result, continued)
     names = {p.code: p.name for p in bank.phases}
+    # What became of the actions the team finished between the two submissions, as the
+    # report's progress section says it.
+    start, end = before.submitted_at, after.submitted_at
+    assert end is not None  # both are submitted (checked above, before the swap)
+    followups = action_follow_ups(
+        bank, before_result, after_result, done_between(team.pk, start, end), continued
+    )
     return render(
         request,
         "assessment/team_compare.html",
@@ -107,6 +115,8 @@ def team_compare(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespons
                 ("Changed without gaining or losing points", _rows(comparison.other, bank)),
             ],
             "stayed": _stayed(comparison, after_result),
+            "followups": followups,
+            "followup_sentence": follow_up_sentence(followups, before.label),
         },
     )
 

@@ -1,4 +1,5 @@
-"""Progress since the team's previous assessment: levels, cells and answers that moved."""
+"""Progress since the team's previous assessment: levels, cells and answers that moved, and what
+became of the actions the team finished in between."""
 
 from __future__ import annotations
 
@@ -17,10 +18,17 @@ from assessment.scoring.compare import (
     question_codes,
 )
 from assessment.scoring.engine import level_label
-from assessment.scoring.results import Result
+from assessment.scoring.followup import DoneAction, Reflection, follow_up
+from assessment.scoring.results import AnswerTrace, Result
 from assessment.scoring.types import NOT_ANSWERED, AnswerValue, Bank
 
 PROGRESS_TITLE = "Progress since {label}"
+NOT_ASKED = "Not asked"
+FOLLOWUP_RULE = (
+    "An action counts as reflected when every practice it addresses earned more points than "
+    "before, or was already fully in place and stayed so; a practice not applicable on either "
+    "side counts neither way."
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class Previous:
     label: str
     date: date | None
     result: Result
+    # The team's actions marked done between that submission and this one, oldest first.
+    done: tuple[DoneAction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,36 @@ class AnswerMove:
 
 
 @dataclass(frozen=True)
+class PracticeFollowUp:
+    code: str  # the code asked now; "DEV-1-04 (was DEV-1-02)" when the bank renamed it
+    before: str  # the answer in words, as the progress moves word them
+    after: str
+
+
+@dataclass(frozen=True)
+class ActionFollowUp:
+    """One action done between the two assessments, and whether its practices moved."""
+
+    title: str
+    reflection: Reflection
+    practices: tuple[PracticeFollowUp, ...]
+
+    @property
+    def verdict(self) -> str:
+        return self.reflection.label
+
+    @property
+    def practices_text(self) -> str:
+        """The practices' answers then and now, in one line: "DES-0-02 from done manually to
+        automated; DES-1-01 from not in place to not in place"."""
+        if not self.practices:
+            return "No practice named"
+        return "; ".join(
+            f"{p.code} from {p.before.lower()} to {p.after.lower()}" for p in self.practices
+        )
+
+
+@dataclass(frozen=True)
 class ProgressView:
     title: str
     previous_label: str
@@ -73,6 +113,12 @@ class ProgressView:
     other: tuple[AnswerMove, ...]
     note: str  # how results of different bank versions were matched, when they differ
     method_changed: bool = False  # scored by different engine majors: levels not comparable
+    followups: tuple[ActionFollowUp, ...] = ()  # the actions done in between, oldest first
+    followup_sentence: str = ""  # "Of the 3 actions done since 2026 Q3, 1 is reflected …"
+
+    @property
+    def followup_rule(self) -> str:
+        return FOLLOWUP_RULE
 
     # The moves as one line of text each ("DES-0-02 from not in place to automated; …"): plain
     # text prints many times faster than one element per move.
@@ -128,19 +174,12 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
         except KeyError:
             return ""
 
-    def answer_text(code: str, value: AnswerValue, answered: bool) -> str:
-        try:
-            level = bank.question(code).level
-        except KeyError:  # a question the current bank no longer has
-            level = int(code.split("-")[1]) if code.count("-") == 2 else 1
-        return value.label_at(level) if answered else NOT_ANSWERED
-
     def answer_move(change: AnswerChange) -> AnswerMove:
         return AnswerMove(
             code=change.code,
             statement=statement(change.code),
-            before=answer_text(change.code, change.before, change.before_answered),
-            after=answer_text(change.code, change.after, change.after_answered),
+            before=_answer_words(bank, change.code, change.before, change.before_answered),
+            after=_answer_words(bank, change.code, change.after, change.after_answered),
         )
 
     cells = []
@@ -158,6 +197,7 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
     overall = move("Overall", comparison.overall)
     phases = tuple(move(names.get(c.phase, c.phase), c) for c in comparison.phases)
     method_changed = previous.result.model != result.model
+    followups = action_follow_ups(bank, previous.result, result, previous.done, continued)
     return ProgressView(
         title=PROGRESS_TITLE.format(label=previous.label),
         previous_label=previous.label,
@@ -182,7 +222,107 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
             )
             + "."
         ),
+        followups=followups,
+        followup_sentence=follow_up_sentence(followups, previous.label),
     )
+
+
+def action_follow_ups(
+    bank: Bank,
+    before: Result,
+    after: Result,
+    done: tuple[DoneAction, ...],
+    continued: dict[str, str],
+) -> tuple[ActionFollowUp, ...]:
+    """Each action done between `before` and `after` (scored against `bank`), with its verdict
+    and, practice by practice, the answer then and now in the words the report uses for answers.
+    `continued` maps `bank`'s codes to the earlier codes they continue."""
+    traces_before, traces_after = _traces(before), _traces(after)
+
+    def words(trace: AnswerTrace | None, code: str) -> str:
+        if trace is None:
+            return NOT_ASKED
+        return _answer_words(bank, code, trace.value, trace.answered)
+
+    rows = []
+    for followup in follow_up(done, before, after, continued):
+        practices = []
+        for move in followup.moves:
+            earlier = continued.get(move.code, move.code)
+            practices.append(
+                PracticeFollowUp(
+                    code=move.code if earlier == move.code else f"{move.code} (was {earlier})",
+                    before=words(traces_before.get(earlier), earlier),
+                    after=words(traces_after.get(move.code), move.code),
+                )
+            )
+        rows.append(ActionFollowUp(followup.action.title, followup.reflection, tuple(practices)))
+    return tuple(rows)
+
+
+# What each verdict says of a count of actions: in full, and after a first count has said it.
+_FULL = {
+    Reflection.REFLECTED: ("is reflected in the answers", "are reflected in the answers"),
+    Reflection.PARTLY: (
+        "is partly reflected in the answers",
+        "are partly reflected in the answers",
+    ),
+    Reflection.NOT_REFLECTED: (
+        "is not reflected in the answers yet",
+        "are not reflected in the answers yet",
+    ),
+    # No practice both sides can compare: none named, dropped from the bank, or not applicable.
+    Reflection.UNMATCHED: (
+        "cannot be judged from the answers",
+        "cannot be judged from the answers",
+    ),
+}
+_SHORT = {
+    Reflection.REFLECTED: "reflected",
+    Reflection.PARTLY: "partly",
+    Reflection.NOT_REFLECTED: "not yet",
+}
+
+
+def follow_up_sentence(followups: tuple[ActionFollowUp, ...], since: str) -> str:
+    """The follow-up in one sentence: "Of the 3 actions done since 2026 Q3, 1 is reflected in
+    the answers, 1 partly, 1 not yet." Empty when no action was done."""
+    if not followups:
+        return ""
+    counts = {r: sum(f.reflection is r for f in followups) for r in Reflection}
+    if len(followups) == 1:
+        return f"The one action done since {since} {_FULL[followups[0].reflection][0]}."
+    parts: list[str] = []
+    for reflection, count in counts.items():
+        if not count:
+            continue
+        one, many = _FULL[reflection]
+        # The first count carries the verb and the next ones lean on it, as people say it; an
+        # unmatched count says something else, so it keeps its own verb.
+        if parts and reflection in _SHORT:
+            parts.append(f"{count} {_SHORT[reflection]}")
+        else:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return f"Of the {len(followups)} actions done since {since}, {', '.join(parts)}."
+
+
+def _traces(result: Result) -> dict[str, AnswerTrace]:
+    return {
+        trace.code: trace
+        for phase in result.phases
+        for cell in phase.cells
+        for trace in cell.answers
+    }
+
+
+def _answer_words(bank: Bank, code: str, value: AnswerValue, answered: bool) -> str:
+    """An answer in words at its question's level ("Institutionalised" at level 0)."""
+    try:
+        level = bank.question(code).level
+    except KeyError:  # a question the current bank no longer has: its code carries its level
+        middle = code.split("-")[1] if code.count("-") == 2 else ""
+        level = int(middle) if middle.isdigit() else 1
+    return value.label_at(level) if answered else NOT_ANSWERED
 
 
 def _known(bank: Bank, level: int | None) -> bool:
