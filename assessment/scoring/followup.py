@@ -7,8 +7,9 @@ and stayed so. An action done in between is then:
 - ``REFLECTED``: every practice it addresses that both results ask improved;
 - ``PARTLY``: some did and some did not;
 - ``NOT_REFLECTED``: none did (the work is not visible in the answers yet);
-- ``UNMATCHED``: no practice it addresses is asked by both results (an action of the lead's own
-  with no practice, or a question the newer bank dropped), so the answers cannot tell.
+- ``UNMATCHED``: no practice it addresses was scored in both results (an action of the lead's
+  own with no practice, a question the newer bank dropped, or one not applicable on one side),
+  so the answers cannot tell.
 
 Points, not answer words, decide: "partly" to "mostly" is progress even though neither is "in
 place"; a practice that went to "does not apply" (no points) is not counted either way.
@@ -40,7 +41,9 @@ _LABELS = {
     Reflection.REFLECTED: "Done and reflected in the answers",
     Reflection.PARTLY: "Done, partly reflected in the answers",
     Reflection.NOT_REFLECTED: "Done but not reflected in the answers",
-    Reflection.UNMATCHED: "Done; no practice it addresses is asked in both assessments",
+    Reflection.UNMATCHED: (
+        "Done; the answers cannot tell (no practice it addresses was scored in both)"
+    ),
 }
 
 
@@ -55,7 +58,8 @@ class DoneAction:
 
 @dataclass(frozen=True)
 class PracticeMove:
-    code: str
+    code: str  # in the later result's bank
+    earlier: str  # the code it had in the earlier result (the same unless renamed, split, merged)
     before: float | None  # points as scored (unanswered: 0); None: not asked, or not applicable
     after: float | None
 
@@ -81,31 +85,39 @@ def follow_up(
     actions: tuple[DoneAction, ...],
     before: Result,
     after: Result,
-    continued: Mapping[str, str] | None = None,
+    lineage: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[FollowUp, ...]:
-    """Each action's verdict, in the order given. `continued` maps a code of `after`'s bank to
-    the earlier code it continues (`banks.mapping.continued_codes`), so a renamed practice is
-    matched with its earlier self."""
-    earlier = dict(continued or {})
-    # An action names codes of the bank it was accepted from, which may be the earlier one.
-    later = {old: new for new, old in earlier.items()}
+    """Each action's verdict, in the order given. `lineage` maps a code of `after`'s bank to
+    every earlier code it continues (`banks.mapping.predecessors`), so a practice renamed, split
+    or merged in a newer bank version is matched with its earlier self: an action naming a
+    practice that was split is judged on each of its successors."""
+    lineage = lineage or {}
     points_before = _points(before)
     points_after = _points(after)
     results = []
     for action in actions:
         moves = []
         for code in action.practices:
-            after_code = code if code in points_after else later.get(code, code)
-            before_code = earlier.get(after_code, after_code)
-            moves.append(
-                PracticeMove(
-                    code=after_code,
-                    before=points_before.get(before_code),
-                    after=points_after.get(after_code),
+            # An action names codes of the bank it was accepted from, which may be the earlier.
+            successors = [code] if code in points_after else _successors(code, lineage)
+            for later in successors:
+                earlier_codes = lineage.get(later, ())
+                earlier = code if code in earlier_codes else next(iter(earlier_codes), later)
+                moves.append(
+                    PracticeMove(
+                        code=later,
+                        earlier=earlier,
+                        before=points_before.get(earlier),
+                        after=points_after.get(later),
+                    )
                 )
-            )
         results.append(FollowUp(action, _verdict(moves), tuple(moves)))
     return tuple(results)
+
+
+def _successors(code: str, lineage: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The later codes that continue `code`; itself when none does (then it is not asked)."""
+    return [later for later, earlier in lineage.items() if code in earlier] or [code]
 
 
 def _verdict(moves: list[PracticeMove]) -> Reflection:

@@ -95,7 +95,7 @@ def team_compare(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespons
     start, end = before.submitted_at, after.submitted_at
     assert end is not None  # both are submitted (checked above, before the swap)
     followups = action_follow_ups(
-        bank, before_result, after_result, done_between(team.pk, start, end), continued
+        bank, before_result, after_result, done_between(team.pk, start, end)
     )
     return render(
         request,

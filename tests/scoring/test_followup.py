@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assessment.banks.mapping import continued_codes
+from assessment.banks.mapping import predecessors
 from assessment.scoring.compare import question_codes
 from assessment.scoring.engine import score
 from assessment.scoring.followup import (
@@ -66,7 +66,7 @@ def test_points_that_rose_reflect_the_action() -> None:
     result = only(follow_up((action("DES-0-02"),), before, after))
 
     assert result.reflection is Reflection.REFLECTED
-    assert result.moves == (PracticeMove("DES-0-02", 0.5, 1.0),)
+    assert result.moves == (PracticeMove("DES-0-02", "DES-0-02", 0.5, 1.0),)
     assert result.moves[0].improved
 
 
@@ -79,7 +79,7 @@ def test_an_unanswered_practice_counts_as_zero_before() -> None:
 
     assert (result.reflection, result.moves) == (
         Reflection.REFLECTED,
-        (PracticeMove("DEV-1-01", 0.0, 0.5),),
+        (PracticeMove("DEV-1-01", "DEV-1-01", 0.0, 0.5),),
     )
 
 
@@ -92,7 +92,7 @@ def test_a_practice_fully_in_place_on_both_sides_counts_as_improved() -> None:
     result = only(follow_up((action("DES-0-01"),), before, after))
 
     assert result.reflection is Reflection.REFLECTED
-    assert result.moves == (PracticeMove("DES-0-01", 1.0, 1.0),)
+    assert result.moves == (PracticeMove("DES-0-01", "DES-0-01", 1.0, 1.0),)
 
 
 def test_done_manually_on_both_sides_is_not_in_place_enough_to_count() -> None:
@@ -134,8 +134,8 @@ def test_a_practice_that_fell_or_stayed_at_zero_is_not_reflected() -> None:
 
     assert result.reflection is Reflection.NOT_REFLECTED
     assert result.moves == (
-        PracticeMove("DEV-0-02", 1.0, 0.5),
-        PracticeMove("OPS-1-01", 0.0, 0.0),
+        PracticeMove("DEV-0-02", "DEV-0-02", 1.0, 0.5),
+        PracticeMove("OPS-1-01", "OPS-1-01", 0.0, 0.0),
     )
 
 
@@ -163,7 +163,7 @@ def test_a_practice_the_new_bank_dropped_is_unmatched() -> None:
     result = only(follow_up((action("OPS-2-03"),), before, after))
 
     assert result.reflection is Reflection.UNMATCHED
-    assert result.moves == (PracticeMove("OPS-2-03", 0.5, None),)
+    assert result.moves == (PracticeMove("OPS-2-03", "OPS-2-03", 0.5, None),)
 
 
 def test_a_practice_not_applicable_on_one_side_is_unmatched() -> None:
@@ -173,8 +173,8 @@ def test_a_practice_not_applicable_on_one_side_is_unmatched() -> None:
     na_after = only(follow_up((action("DES-0-03"),), scored(DES_0_03=MANUAL), scored(DES_0_03=NA)))
 
     assert na_before.reflection is na_after.reflection is Reflection.UNMATCHED
-    assert na_before.moves == (PracticeMove("DES-0-03", None, 0.5),)
-    assert na_after.moves == (PracticeMove("DES-0-03", 0.5, None),)
+    assert na_before.moves == (PracticeMove("DES-0-03", "DES-0-03", None, 0.5),)
+    assert na_after.moves == (PracticeMove("DES-0-03", "DES-0-03", 0.5, None),)
 
 
 def test_a_not_applicable_practice_leaves_the_verdict_to_the_others() -> None:
@@ -201,27 +201,32 @@ def renamed_bank() -> Bank:
     return replace(TINY_BANK, version="2.0", questions=questions)
 
 
-def test_a_renamed_practice_is_followed_through_continued() -> None:
+def lineage(bank: Bank, before: Result) -> dict[str, tuple[str, ...]]:
+    earlier = question_codes(before)
+    return {q.code: predecessors(q, earlier) for q in bank.questions}
+
+
+def test_a_renamed_practice_is_followed_through_its_lineage() -> None:
     # Before (1.0): DEV-1-02 not in place (0). After (2.0): DEV-1-04, its continuation,
     # automated (1). With the mapping, the action accepted from the 1.0 result (naming DEV-1-02)
     # and one naming the new code both compare 0 with 1: reflected, reported under DEV-1-04.
     bank = renamed_bank()
     before = scored(DEV_1_02=NOT_IN_PLACE)
     after = scored(bank, DEV_1_04=AUTOMATED)
-    continued = continued_codes(bank, question_codes(before))
-    assert continued["DEV-1-04"] == "DEV-1-02"
+    continuations = lineage(bank, before)
+    assert continuations["DEV-1-04"] == ("DEV-1-02",)
 
     old_name, new_name = follow_up(
-        (action("DEV-1-02", id=1), action("DEV-1-04", id=2)), before, after, continued
+        (action("DEV-1-02", id=1), action("DEV-1-04", id=2)), before, after, continuations
     )
 
     for result in (old_name, new_name):
         assert result.reflection is Reflection.REFLECTED
-        assert result.moves == (PracticeMove("DEV-1-04", 0.0, 1.0),)
+        assert result.moves == (PracticeMove("DEV-1-04", "DEV-1-02", 0.0, 1.0),)
 
 
 def test_without_the_mapping_a_renamed_practice_cannot_be_matched() -> None:
-    # Without `continued`, DEV-1-02 is missing after and DEV-1-04 missing before.
+    # Without the lineage, DEV-1-02 is missing after and DEV-1-04 missing before.
     before = scored(DEV_1_02=NOT_IN_PLACE)
     after = scored(renamed_bank(), DEV_1_04=AUTOMATED)
 
@@ -229,9 +234,50 @@ def test_without_the_mapping_a_renamed_practice_cannot_be_matched() -> None:
         (action("DEV-1-02", id=1), action("DEV-1-04", id=2)), before, after
     )
 
-    assert old_name.moves == (PracticeMove("DEV-1-02", 0.0, None),)
-    assert new_name.moves == (PracticeMove("DEV-1-04", None, 1.0),)
+    assert old_name.moves == (PracticeMove("DEV-1-02", "DEV-1-02", 0.0, None),)
+    assert new_name.moves == (PracticeMove("DEV-1-04", "DEV-1-04", None, 1.0),)
     assert old_name.reflection is new_name.reflection is Reflection.UNMATCHED
+
+
+def test_a_split_practice_is_judged_on_each_of_its_successors() -> None:
+    # 2.0 splits DEV-1-02 into DEV-1-04 and DEV-1-05 (both `replaces: [DEV-1-02]`). Before:
+    # DEV-1-02 not in place (0). After: DEV-1-04 automated (1), DEV-1-05 not in place (0). The
+    # action naming DEV-1-02 is judged on both: 0 -> 1 improved, 0 -> 0 not: partly reflected.
+    split = replace(TINY_BANK.question("DEV-1-02"), code="DEV-1-05", replaces=("DEV-1-02",))
+    bank = replace(renamed_bank(), questions=(*renamed_bank().questions, split))
+    before = scored(DEV_1_02=NOT_IN_PLACE)
+    after = scored(bank, DEV_1_04=AUTOMATED, DEV_1_05=NOT_IN_PLACE)
+
+    result = only(follow_up((action("DEV-1-02"),), before, after, lineage(bank, before)))
+
+    assert result.moves == (
+        PracticeMove("DEV-1-04", "DEV-1-02", 0.0, 1.0),
+        PracticeMove("DEV-1-05", "DEV-1-02", 0.0, 0.0),
+    )
+    assert result.reflection is Reflection.PARTLY
+
+
+def test_a_merged_practice_is_compared_with_the_one_the_action_named() -> None:
+    # 2.0 merges DEV-1-01 into DEV-1-02 (`replaces: [DEV-1-02, DEV-1-01]`; DEV-1-01 is gone).
+    # Before: DEV-1-01 manual (0.5), DEV-1-02 not in place (0). After: DEV-1-02 automated (1).
+    # The action named DEV-1-01: compared 0.5 -> 1 through its successor: reflected.
+    merged = replace(TINY_BANK.question("DEV-1-02"), replaces=("DEV-1-02", "DEV-1-01"))
+    bank = replace(
+        TINY_BANK,
+        version="2.0",
+        questions=tuple(
+            merged if q.code == "DEV-1-02" else q
+            for q in TINY_BANK.questions
+            if q.code != "DEV-1-01"
+        ),
+    )
+    before = scored(DEV_1_01=MANUAL, DEV_1_02=NOT_IN_PLACE)
+    after = scored(bank, DEV_1_02=AUTOMATED)
+
+    result = only(follow_up((action("DEV-1-01"),), before, after, lineage(bank, before)))
+
+    assert result.moves == (PracticeMove("DEV-1-02", "DEV-1-01", 0.5, 1.0),)
+    assert result.reflection is Reflection.REFLECTED
 
 
 # --- several actions ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessment.banks.mapping import continued_codes
+from assessment.banks.mapping import continued_codes, predecessors
 from assessment.reports.prose import format_date, in_sentence, join_names, percent_text, plural
 from assessment.scoring.compare import (
     DOWN,
@@ -197,7 +197,7 @@ def build_progress(bank: Bank, previous: Previous, result: Result) -> ProgressVi
     overall = move("Overall", comparison.overall)
     phases = tuple(move(names.get(c.phase, c.phase), c) for c in comparison.phases)
     method_changed = previous.result.model != result.model
-    followups = action_follow_ups(bank, previous.result, result, previous.done, continued)
+    followups = action_follow_ups(bank, previous.result, result, previous.done)
     return ProgressView(
         title=PROGRESS_TITLE.format(label=previous.label),
         previous_label=previous.label,
@@ -232,11 +232,11 @@ def action_follow_ups(
     before: Result,
     after: Result,
     done: tuple[DoneAction, ...],
-    continued: dict[str, str],
 ) -> tuple[ActionFollowUp, ...]:
     """Each action done between `before` and `after` (scored against `bank`), with its verdict
     and, practice by practice, the answer then and now in the words the report uses for answers.
-    `continued` maps `bank`'s codes to the earlier codes they continue."""
+    A practice renamed, split or merged since `before` is followed through `bank`'s
+    `replaces:`."""
     traces_before, traces_after = _traces(before), _traces(after)
 
     def words(trace: AnswerTrace | None, code: str) -> str:
@@ -245,10 +245,12 @@ def action_follow_ups(
         return _answer_words(bank, code, trace.value, trace.answered)
 
     rows = []
-    for followup in follow_up(done, before, after, continued):
+    earlier_codes = question_codes(before)
+    lineage = {q.code: predecessors(q, earlier_codes) for q in bank.questions}
+    for followup in follow_up(done, before, after, lineage):
         practices = []
         for move in followup.moves:
-            earlier = continued.get(move.code, move.code)
+            earlier = move.earlier
             practices.append(
                 PracticeFollowUp(
                     code=move.code if earlier == move.code else f"{move.code} (was {earlier})",
