@@ -115,3 +115,11 @@ def test_results_of_different_bank_versions_compare_on_the_codes_they_share() ->
     assert comparison.only_after == ("OPS-2-03",)
     assert comparison.only_before == ()
     assert "OPS-2-03" not in {c.code for c in comparison.improved}
+
+
+def test_a_cells_change_is_rounded_as_the_compare_page_rounds_it() -> None:
+    # 25 % -> 37.5 %: the compare page's floatformat says "+13"; so does the report.
+    from assessment.reports.sections.progress import _cell_change
+
+    assert _cell_change(12.5, False, False) == "+13 points"
+    assert _cell_change(-12.5, True, False) == "-13 points, no longer met"

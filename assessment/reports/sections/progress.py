@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessment.banks.mapping import continued_codes, predecessors
-from assessment.reports.prose import format_date, in_sentence, join_names, percent_text, plural
+from assessment.reports.prose import (
+    format_date,
+    in_sentence,
+    join_names,
+    percent_text,
+    plural,
+    rounded,
+)
 from assessment.scoring.compare import (
     DOWN,
     UP,
@@ -344,7 +351,9 @@ def _cell_text(percent: float | None, met: bool) -> str:
 def _cell_change(delta: float | None, before_met: bool, after_met: bool) -> str:
     parts = []
     if delta:
-        parts.append(f"{delta:+.0f} points")
+        # Rounded as the compare page's table rounds (half up): 12.5 is "+13" in both.
+        text = rounded(delta)
+        parts.append(f"{text if text.startswith('-') else '+' + text} points")
     if after_met and not before_met:
         parts.append("now met")
     elif before_met and not after_met:
