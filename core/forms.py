@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 
 from core import logos
 from core.accounts import addresses_of, domain_of
-from core.models import REASSESSMENT_CADENCES, Organization, Role, Team
+from core.models import REASSESSMENT_CADENCES, AccessToken, Organization, Role, Team
+from core.tokens import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 
 
 class InvitationForm(forms.Form):
@@ -178,3 +179,43 @@ class OrganizationSettingsForm(forms.Form):
         if taken.exists():
             raise forms.ValidationError(f"Another organisation already signs in {domain}.")
         return domain
+
+
+class AccessTokenForm(forms.Form):
+    """A personal access token for the API: what it is for, what it may do, where, how long."""
+
+    name = forms.CharField(
+        max_length=100,
+        label="What it is for",
+        help_text="e.g. \u201cCI of the fraud-model repository\u201d.",
+        validators=[one_line_name],
+    )
+    scope = forms.ChoiceField(
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+        label="It may",
+        help_text="Never more than your role allows: a viewer's token cannot write.",
+    )
+    organization = forms.ChoiceField(required=False, label="Organisation")
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_TOKEN_DAYS,
+        initial=DEFAULT_TOKEN_DAYS,
+        label="Valid for (days)",
+        help_text=f"From 1 to {MAX_TOKEN_DAYS}; you can revoke it at any time.",
+    )
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = {str(o.pk): o for o in organizations}
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "All of yours"),
+            *((pk, o.name) for pk, o in self.organizations.items()),
+        ]
+
+    def clean_organization(self) -> Organization | None:
+        value: str = self.cleaned_data["organization"]
+        return self.organizations.get(value) if value else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -199,3 +201,42 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API: what a script or a CI job signs in with. Only a
+    SHA-256 of the token is stored; it is shown once, when made. It reads, or reads and writes,
+    as its owner may (never more), in every organisation of theirs or in one; it expires."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=100)  # what it is for, in its owner's words
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # its first characters, to recognise it in a list
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    # Set: the token sees this organisation only (others answer 404).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    def is_active(self, at: datetime) -> bool:
+        return self.revoked_at is None and at < self.expires_at
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

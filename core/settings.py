@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "assessment",
 ]
@@ -255,6 +258,49 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF, *filter(None, [origin_of(os.environ.get("OIDC_ISSUER", ""))])],
         "frame-ancestors": [NONE],
     }
+}
+
+# The API (assessment/api/, docs/api.md): a personal access token or the session of the pages'
+# own scripts; one error format (RFC 9457 problem details); requests counted per token.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "assessment.api.authentication.BearerTokenAuthentication",
+        # The pages' own scripts: DRF's session authentication, CSRF-checked on writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "assessment.api.access.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["assessment.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "assessment.api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "assessment.api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MLOps maturity API",
+    "DESCRIPTION": "Assessments, answers, results, reports and action plans, for scripts and CI. "
+    "Errors are RFC 9457 problem details. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessment.models.AssessmentStatus",
+        "ActionStatusEnum": "assessment.models.Action.Status",
+    },
+    # Every operation documents the problem details it may answer with (RFC 9457).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "assessment.api.schema_hooks.problem_responses",
+    ],
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -19,6 +19,12 @@ urlpatterns = [
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("allauth.urls")),
     path("account/", account.account_settings, name="account_settings"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account.access_token_revoke,
+        name="access_token_revoke",
+    ),
     path("admin/", admin.site.urls),
+    path("api/", include("assessment.api.urls")),
     path("", include("assessment.urls")),
 ]

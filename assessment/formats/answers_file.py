@@ -37,6 +37,8 @@ from assessment.formats.text import UNSTORABLE_CHARACTERS, UNSTORABLE_TEXT, is_s
 from assessment.scoring.types import Answer, AnswerValue, AssessmentInput, Bank, Presence
 
 MAX_EVIDENCE_LENGTH = 2000
+# What an assessment stores of each text (assessment/models.py says the same).
+TEXT_LIMITS = {"evidence": MAX_EVIDENCE_LENGTH, "note": 2000, "reason": 500}
 # 73 answers (bank 2.0) with every text at its longest (evidence 2000, note 2000, reason 500
 # characters) are about 330 KB of ASCII; an export repeats them in its result, so in accented text
 # the largest export made here is about 1.25 MB. The limits on depth and values below keep even a
@@ -68,7 +70,7 @@ BAD_VALUE = "answers.{code}: {value} is not an answer; use 0, 0.5, 1, na or unkn
 NA_NOT_ALLOWED = 'answers.{code}: "na" is not allowed for this question'
 NA_WITHOUT_REASON = 'answers.{code}: "na" needs a reason'
 NOT_TEXT = "{where}: must be text, not {value}"
-EVIDENCE_TOO_LONG = "answers.{code}.evidence: {length} characters; at most {limit}"
+TEXT_TOO_LONG = "answers.{code}.{key}: {length} characters; at most {limit}"
 UNKNOWN_ROLE = "team.{role}: no such role in {bank}"
 BAD_PRESENCE = "team.{role}: {value} is not a presence; use present, shared, absent or unknown"
 UNKNOWN_PHASE = "targets.{phase}: no such phase in {bank}"
@@ -109,10 +111,17 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise AnswersFileError([CANNOT_READ.format(path=path, reason=reason)]) from error
+    return load_answers_text(text, json_format=suffix == ".json", where=str(path))
 
+
+def load_answers_text(text: str, *, json_format: bool, where: str) -> dict[str, Any]:
+    """An answers file's text (JSON, or YAML), loaded with the same bounds and checks as a file;
+    `where` names it in problems (a path, or "the request body")."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise AnswersFileError([TOO_LARGE.format(path=where, size=len(text.encode()))])
     duplicates: list[Any] = []
     try:
-        if suffix == ".json":
+        if json_format:
             # The C parser reads a file of this size in milliseconds; its shape is checked after.
             data = json.loads(text, object_pairs_hook=_json_object(duplicates))
             _check_shape(data)
@@ -120,15 +129,15 @@ def read_answers_file(path: str | Path) -> dict[str, Any]:
             _check_events(text)
             data = yaml.load(text, Loader=_loader(duplicates))  # noqa: S506 - a safe loader
     except _TooLarge as error:
-        raise AnswersFileError([error.problem.format(path=path, limit=error.limit)]) from None
+        raise AnswersFileError([error.problem.format(path=where, limit=error.limit)]) from None
     except (ValueError, RecursionError, yaml.YAMLError) as error:
-        file_format = "JSON" if suffix == ".json" else "YAML"
-        problem = INVALID_SYNTAX.format(path=path, format=file_format, reason=_one_line(error))
+        file_format = "JSON" if json_format else "YAML"
+        problem = INVALID_SYNTAX.format(path=where, format=file_format, reason=_one_line(error))
         raise AnswersFileError([problem]) from error
-    problems = [DUPLICATE_KEY.format(path=path, key=_show(key)) for key in duplicates]
+    problems = [DUPLICATE_KEY.format(path=where, key=_show(key)) for key in duplicates]
     problems += _unstorable_texts(data)
     if not isinstance(data, dict):
-        problems.append(NOT_A_MAPPING.format(where=path))
+        problems.append(NOT_A_MAPPING.format(where=where))
         raise AnswersFileError(problems)
     if problems:
         raise AnswersFileError(problems)
@@ -162,6 +171,18 @@ def parse_answers_file(data: object, bank: Bank) -> AssessmentInput:
     if problems:
         raise AnswersFileError(problems)
     return given
+
+
+def parse_answers(section: object, bank: Bank) -> dict[str, Answer]:
+    """An `answers:` section alone, checked as in a whole file: what the API's answer writes
+    send. Raises AnswersFileError listing every problem."""
+    if not isinstance(section, Mapping):
+        raise AnswersFileError([NOT_A_MAPPING.format(where="answers")])
+    problems = _unstorable_texts(section)
+    answers = _answers(section, bank, problems)
+    if problems:
+        raise AnswersFileError(problems)
+    return answers
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -229,12 +250,11 @@ def _answer(code: str, entry: object, allow_na: bool, problems: list[str]) -> An
     except ValueError:
         problems.append(BAD_VALUE.format(code=code, value=_show(raw_value)))
         return None
-    if len(texts["evidence"]) > MAX_EVIDENCE_LENGTH:
-        problems.append(
-            EVIDENCE_TOO_LONG.format(
-                code=code, length=len(texts["evidence"]), limit=MAX_EVIDENCE_LENGTH
+    for key, limit in TEXT_LIMITS.items():
+        if len(texts[key]) > limit:
+            problems.append(
+                TEXT_TOO_LONG.format(code=code, key=key, length=len(texts[key]), limit=limit)
             )
-        )
     if value is AnswerValue.NOT_APPLICABLE:
         if not allow_na:
             # Giving a reason would not help, so that problem is not reported as well.
