@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.models import (
+    AccessToken,
     Invitation,
     Membership,
     Organization,
@@ -71,4 +72,11 @@ class ReportBrandingAdmin(ReadOnlyAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["organization", "email", "role", "sent_at", "accepted_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(ReadOnlyAdmin):
+    # The hash is left out: nothing can be done with it, and the secret was never stored.
+    list_display = ["prefix", "name", "user", "scope", "organization", "expires_at", "revoked_at"]
     exclude = ["token_hash"]

@@ -201,7 +201,9 @@ class ActionWriteSerializer(serializers.Serializer[Any]):
         child=serializers.CharField(max_length=20), max_length=20, required=False, default=list
     )
     owner_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    owner_name = serializers.RegexField(ONE_LINE, max_length=120, required=False, default="")
+    owner_name = serializers.RegexField(
+        ONE_LINE, max_length=120, required=False, default="", allow_blank=True
+    )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=Action.Status.choices, default=Action.Status.PLANNED)
     dropped_reason = serializers.CharField(

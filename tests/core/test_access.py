@@ -64,7 +64,16 @@ def own_routes() -> list[tuple[str, URLPattern]]:
     return [
         (route, pattern)
         for route, pattern in all_url_patterns()
-        if not route.startswith("admin/") and pattern.name not in PUBLIC_URL_NAMES
+        if not route.startswith(("admin/", "api/v1/", "api/schema/"))
+        and pattern.name not in PUBLIC_URL_NAMES
+    ]
+
+
+def api_routes() -> list[tuple[str, URLPattern]]:
+    return [
+        (route, pattern)
+        for route, pattern in all_url_patterns()
+        if route.startswith(("api/v1/", "api/schema/"))
     ]
 
 
@@ -79,6 +88,15 @@ def test_every_page_requires_a_login(client, route, pattern):
         response = method(example_path(route))
         assert response.status_code == 302, f"{route} answered {response.status_code}"
         assert response["Location"].startswith("/login/"), route
+
+
+@pytest.mark.parametrize(("route", "pattern"), api_routes(), ids=lambda v: str(v))
+def test_every_api_endpoint_answers_401_without_a_token(client, route, pattern):
+    """Scripts get a problem they can read, not a sign-in page (tests/api cover the rest)."""
+    for method in (client.get, client.post):
+        response = method(example_path(route))
+        assert response.status_code == 401, f"{route} answered {response.status_code}"
+        assert response["Content-Type"] == "application/problem+json", route
 
 
 def test_the_admin_requires_a_staff_login(client):

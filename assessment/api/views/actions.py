@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessment.api.access import assessment_for_api, check_edit, token_allows
-from assessment.api.base import Api, user_of
+from assessment.api.base import user_of
 from assessment.api.problems import Invalid
 from assessment.api.serializers import AcceptSerializer, ActionSerializer, ActionWriteSerializer
 from assessment.models import Action
@@ -45,7 +45,7 @@ def _write_context(team: Team) -> dict[str, Any]:
     }
 
 
-class TeamActions(Api, generics.ListAPIView[Action]):
+class TeamActions(generics.ListAPIView[Action]):
     """The team's actions, by due date (undated last)."""
 
     serializer_class = ActionSerializer
@@ -67,7 +67,7 @@ class TeamActions(Api, generics.ListAPIView[Action]):
         return Response(ActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
-class ActionDetail(Api, generics.GenericAPIView[Action]):
+class ActionDetail(generics.GenericAPIView[Action]):
     serializer_class = ActionSerializer
 
     def get(self, request: Request, action_id: int) -> Response:
@@ -103,7 +103,7 @@ class ActionDetail(Api, generics.GenericAPIView[Action]):
         return Response(ActionSerializer(action).data)
 
 
-class AcceptRecommendations(Api, generics.GenericAPIView[Action]):
+class AcceptRecommendations(generics.GenericAPIView[Action]):
     serializer_class = ActionSerializer
 
     @extend_schema(request=AcceptSerializer, responses={201: ActionSerializer(many=True)})

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessment.api.access import assessment_for_api, check_edit
-from assessment.api.base import Api, user_of
+from assessment.api.base import user_of
 from assessment.api.problems import Invalid, answers_file_problems, conflict
 from assessment.api.serializers import AnswerSerializer, AnswersWriteSerializer
 from assessment.formats.answers_file import (
@@ -106,7 +106,7 @@ def _save(
     return Response({"saved": saved, "answers": _answer_rows(assessment)})
 
 
-class Answers(Api, generics.GenericAPIView[Assessment]):
+class Answers(generics.GenericAPIView[Assessment]):
     serializer_class = AnswerSerializer
 
     @extend_schema(responses=AnswerSerializer(many=True))
@@ -141,7 +141,7 @@ class Answers(Api, generics.GenericAPIView[Assessment]):
         return _save(request, assessment, respondent, answers)
 
 
-class OneAnswer(Api, generics.GenericAPIView[Assessment]):
+class OneAnswer(generics.GenericAPIView[Assessment]):
     serializer_class = AnswerSerializer
 
     @extend_schema(
@@ -164,7 +164,7 @@ class OneAnswer(Api, generics.GenericAPIView[Assessment]):
         return _save(request, assessment, respondent, answers)
 
 
-class AnswersFile(Api, generics.GenericAPIView[Assessment]):
+class AnswersFile(generics.GenericAPIView[Assessment]):
     parser_classes = [AnswersFileParser]
 
     @extend_schema(

@@ -23,7 +23,7 @@ from assessment.api.access import (
     token_allows,
     visible_organization_ids,
 )
-from assessment.api.base import Api, user_of
+from assessment.api.base import user_of
 from assessment.api.problems import Invalid, answers_file_problems, conflict
 from assessment.api.serializers import (
     AssessmentCreateSerializer,
@@ -63,7 +63,7 @@ UNKNOWN_BANK = "No question bank {key} is published here: GET /api/v1/banks/ lis
 NOT_SUBMITTED_YET = "This assessment has no result yet: submit it first."
 
 
-class AssessmentList(Api, generics.ListAPIView[Assessment]):
+class AssessmentList(generics.ListAPIView[Assessment]):
     """Assessments of your organisations, newest first; filter by `team`, `organization` (its
     slug), `status` (draft or submitted) and `label`."""
 
@@ -163,7 +163,7 @@ def _bank(key: str) -> QuestionBank:
     return bank
 
 
-class AssessmentDetail(Api, generics.GenericAPIView[Assessment]):
+class AssessmentDetail(generics.GenericAPIView[Assessment]):
     serializer_class = AssessmentSerializer
 
     def get(self, request: Request, assessment_id: int) -> Response:
@@ -171,7 +171,7 @@ class AssessmentDetail(Api, generics.GenericAPIView[Assessment]):
         return Response(AssessmentSerializer(assessment).data)
 
 
-class AssessmentSubmit(Api, generics.GenericAPIView[Assessment]):
+class AssessmentSubmit(generics.GenericAPIView[Assessment]):
     serializer_class = AssessmentSerializer
 
     @extend_schema(request=None, responses={200: AssessmentSerializer})
@@ -199,7 +199,7 @@ class AssessmentSubmit(Api, generics.GenericAPIView[Assessment]):
         return Response(AssessmentSerializer(assessment).data)
 
 
-class AssessmentReopen(Api, generics.GenericAPIView[Assessment]):
+class AssessmentReopen(generics.GenericAPIView[Assessment]):
     serializer_class = AssessmentSerializer
 
     @extend_schema(request=ReopenSerializer, responses={200: AssessmentSerializer})
@@ -219,7 +219,7 @@ class AssessmentReopen(Api, generics.GenericAPIView[Assessment]):
         return Response(AssessmentSerializer(assessment).data)
 
 
-class AssessmentResult(Api, generics.GenericAPIView[Assessment]):
+class AssessmentResult(generics.GenericAPIView[Assessment]):
     @extend_schema(
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="As score_answers")}
     )
@@ -232,7 +232,7 @@ class AssessmentResult(Api, generics.GenericAPIView[Assessment]):
         return Response(assessment.result)
 
 
-class AssessmentReport(Api, generics.GenericAPIView[Assessment]):
+class AssessmentReport(generics.GenericAPIView[Assessment]):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, assessment_id: int) -> HttpResponse:
         """The report as PDF, the same file the report page downloads."""
@@ -244,7 +244,7 @@ class AssessmentReport(Api, generics.GenericAPIView[Assessment]):
         return response
 
 
-class TeamComparison(Api, generics.GenericAPIView[Assessment]):
+class TeamComparison(generics.GenericAPIView[Assessment]):
     @extend_schema(
         parameters=[
             OpenApiParameter("before", int, required=True, description="a submitted assessment"),

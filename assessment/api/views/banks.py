@@ -7,13 +7,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessment.api.base import Api
 from assessment.api.serializers import BankDetailSerializer, BankSerializer
 from assessment.models import QuestionBank
 from assessment.selectors.banks import question_bank
 
 
-class BankList(Api, generics.ListAPIView[QuestionBank]):
+class BankList(generics.ListAPIView[QuestionBank]):
     """Every published version of every bank, by slug, newest first."""
 
     serializer_class = BankSerializer
@@ -22,7 +21,7 @@ class BankList(Api, generics.ListAPIView[QuestionBank]):
         return QuestionBank.objects.defer("content").order_by("slug", "-loaded_at", "-pk")
 
 
-class BankDetail(Api, generics.GenericAPIView[QuestionBank]):
+class BankDetail(generics.GenericAPIView[QuestionBank]):
     """One version: its phases, levels, roles and questions (codes, statements, which are
     critical, which may be not applicable)."""
 

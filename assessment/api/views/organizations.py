@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessment.api.access import token_allows, visible_organization_ids
-from assessment.api.base import Api, user_of
+from assessment.api.base import user_of
 from assessment.api.problems import Invalid
 from assessment.api.serializers import (
     OrganizationCreateSerializer,
@@ -41,7 +41,7 @@ def _roles(request: Request) -> dict[int, str]:
     )
 
 
-class OrganizationList(Api, generics.ListAPIView[Organization]):
+class OrganizationList(generics.ListAPIView[Organization]):
     """The organisations you belong to (only the token's, for a restricted token)."""
 
     serializer_class = OrganizationSerializer
@@ -68,7 +68,7 @@ class OrganizationList(Api, generics.ListAPIView[Organization]):
         return Response(data.data, status=status.HTTP_201_CREATED)
 
 
-class OrganizationDetail(Api, generics.GenericAPIView[Organization]):
+class OrganizationDetail(generics.GenericAPIView[Organization]):
     serializer_class = OrganizationSerializer
 
     @extend_schema(responses=OrganizationSerializer)
@@ -79,7 +79,7 @@ class OrganizationDetail(Api, generics.GenericAPIView[Organization]):
         return Response(OrganizationSerializer(organization, context=context).data)
 
 
-class TeamList(Api, generics.ListAPIView[Team]):
+class TeamList(generics.ListAPIView[Team]):
     """An organisation's teams, archived ones last."""
 
     serializer_class = TeamSerializer
@@ -119,7 +119,7 @@ class TeamList(Api, generics.ListAPIView[Team]):
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
-class TeamDetail(Api, generics.GenericAPIView[Team]):
+class TeamDetail(generics.GenericAPIView[Team]):
     serializer_class = TeamSerializer
 
     @extend_schema(responses=TeamSerializer)

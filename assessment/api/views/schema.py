@@ -4,14 +4,21 @@ a file rather than inline, so it runs under the site's Content Security Policy."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBase
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assessment.api.base import Api
 
-
-class Schema(Api, SpectacularAPIView):
-    pass
+class Schema(SpectacularAPIView):
+    """For tokens and sessions alike; anonymous callers get a 401 problem."""
 
 
 class Reference(SpectacularSwaggerSplitView):
-    """A page for people: the site's sign-in applies (the middleware), as on every page."""
+    """A page for people: an anonymous visitor is sent to sign in, as on every page."""
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
+        return login_required(super().as_view(**initkwargs))
