@@ -39,7 +39,9 @@ class OrganizationCreateSerializer(serializers.Serializer[Any]):
 
 
 class TeamSerializer(serializers.ModelSerializer[Team]):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     archived = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,7 +107,9 @@ class BankDetailSerializer(BankSerializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
-    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    team: serializers.PrimaryKeyRelatedField[Team] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     organization = serializers.CharField(source="team.organization.slug", read_only=True)
     bank = serializers.CharField(source="bank.key", read_only=True)
     status = serializers.ChoiceField(choices=AssessmentStatus.choices, read_only=True)
@@ -133,7 +137,7 @@ class AssessmentSerializer(serializers.ModelSerializer[Assessment]):
 
 class AssessmentCreateSerializer(serializers.Serializer[Any]):
     team = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    label = serializers.RegexField(ONE_LINE, max_length=100)
+    label = serializers.RegexField(ONE_LINE, max_length=100)  # type: ignore[assignment]
     bank = serializers.CharField(
         max_length=120, required=False, default="", help_text="slug@version; the newest if left out"
     )
@@ -166,10 +170,8 @@ class ReopenSerializer(serializers.Serializer[Any]):
 
 
 class ActionSerializer(serializers.ModelSerializer[Action]):
-    team = serializers.PrimaryKeyRelatedField(read_only=True)
     owner = serializers.SerializerMethodField(help_text="The owner's name, member or not.")
     owner_id = serializers.IntegerField(read_only=True, allow_null=True)
-    source = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Action
@@ -190,6 +192,8 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
             "created_at",
             "updated_at",
         ]
+        # `team` and `source` (the assessment it came from, or null) as ids.
+        read_only_fields = fields
 
     def get_owner(self, action: Action) -> str:
         return display_name(action.owner) if action.owner is not None else action.owner_name

@@ -20,7 +20,7 @@ class PerTokenThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if isinstance(request.auth, AccessToken):
             ident = f"token-{request.auth.pk}"
-        elif request.user and request.user.is_authenticated:
+        elif request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
             ident = f"address-{self.get_ident(request)}"

@@ -18,22 +18,27 @@ class Api:
     def __init__(self, client: Client, secret: str) -> None:
         self.client, self.secret = client, secret
 
-    def _headers(self) -> dict[str, str]:
-        return {"HTTP_AUTHORIZATION": f"Bearer {self.secret}"}
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.secret}"}
 
     def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(path, params, **self._headers())
+        return self.client.get(path, params, headers=self.headers())
 
     def post(self, path: str, data: Any = None) -> Any:
         return self.client.post(
-            path, data or {}, content_type="application/json", **self._headers()
+            path, data or {}, content_type="application/json", headers=self.headers()
         )
 
     def patch(self, path: str, data: Any) -> Any:
-        return self.client.patch(path, data, content_type="application/json", **self._headers())
+        return self.client.patch(
+            path, data, content_type="application/json", headers=self.headers()
+        )
 
     def put(self, path: str, data: Any, content_type: str = "application/json") -> Any:
-        return self.client.put(path, data, content_type=content_type, **self._headers())
+        return self.client.put(path, data, content_type=content_type, headers=self.headers())
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path, headers=self.headers())
 
 
 def make_token(

@@ -346,7 +346,7 @@ def test_the_session_works_for_the_pages_scripts_with_csrf_on_writes(alice, draf
 def test_requests_are_throttled_per_token(client, alice, acme_team, settings):
     from rest_framework.settings import api_settings
 
-    rates = dict(api_settings.DEFAULT_THROTTLE_RATES)
+    rates: dict[str, Any] = dict(api_settings.DEFAULT_THROTTLE_RATES)
     try:
         from assessment.api.throttling import PerTokenThrottle
 

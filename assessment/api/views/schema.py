@@ -20,5 +20,5 @@ class Reference(SpectacularSwaggerSplitView):
     """A page for people: an anonymous visitor is sent to sign in, as on every page."""
 
     @classmethod
-    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:  # type: ignore[override]
         return login_required(super().as_view(**initkwargs))
