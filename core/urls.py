@@ -28,3 +28,6 @@ urlpatterns = [
     path("api/", include("assessment.api.urls")),
     path("", include("assessment.urls")),
 ]
+
+handler404 = "core.views.errors.not_found"
+handler500 = "core.views.errors.server_error"

@@ -108,6 +108,7 @@ def _save(
 
 class Answers(generics.GenericAPIView[Assessment]):
     serializer_class = AnswerSerializer
+    pagination_class = None  # one per question: a few dozen
 
     @extend_schema(responses=AnswerSerializer(many=True))
     def get(self, request: Request, assessment_id: int) -> Response:
