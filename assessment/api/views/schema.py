@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBase
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -16,9 +17,15 @@ class Schema(SpectacularAPIView):
     """For tokens and sessions alike; anonymous callers get a 401 problem."""
 
 
+# The one <style> element Swagger UI writes into the page, allowed by its hash rather than by
+# 'unsafe-inline' (tests/browser/test_api_docs.py fails if a new Swagger UI writes another).
+SWAGGER_UI_STYLE = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+
+
 class Reference(SpectacularSwaggerSplitView):
     """A page for people: an anonymous visitor is sent to sign in, as on every page."""
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponseBase]:  # type: ignore[override]
-        return login_required(super().as_view(**initkwargs))
+        view = csp_update({"style-src": [SWAGGER_UI_STYLE]})(super().as_view(**initkwargs))
+        return login_required(view)
