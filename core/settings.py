@@ -260,6 +260,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One cache for every process and host when CACHE_URL names a Redis server: sign-in and API rate
+# limits count there. Without it each process counts alone (fine on one host, one worker).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL, not {CACHE_URL!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # The API (assessment/api/, docs/api.md): a personal access token or the session of the pages'
 # own scripts; one error format (RFC 9457 problem details); requests counted per token.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
@@ -300,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "assessment.models.AssessmentStatus",
         "ActionStatusEnum": "assessment.models.Action.Status",
     },
+    "PREPROCESSING_HOOKS": ["assessment.api.schema_hooks.only_canonical_paths"],
     # Every operation documents the problem details it may answer with (RFC 9457).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

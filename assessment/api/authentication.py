@@ -21,7 +21,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, AccessToken] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         keyword, _, secret = header.partition(" ")
-        if keyword != self.keyword:
+        if keyword.lower() != self.keyword.lower():  # the scheme is case-insensitive (RFC 9110)
             return None  # not ours: the session may still authenticate
         token = token_authenticate(secret.strip(), timezone.now())
         if token is None:

@@ -17,6 +17,8 @@ from http import HTTPStatus
 from typing import Any
 
 from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -65,12 +67,16 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500, logged
+    request = context["request"]
+    # JSON whatever the view renders otherwise (the schema's YAML): the problem's content type.
+    request.accepted_renderer = JSONRenderer()
+    request.accepted_media_type = "application/json"
     status = response.status_code
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
-        "instance": context["request"].path,
+        "instance": request.path,
     }
     if isinstance(exc, exceptions.ValidationError):
         errors = (
@@ -79,10 +85,11 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
             else [{"field": f, "message": m} for f, m in _flatten(response.data, "")]
         )
         count = len(errors)
+        consequence = "" if request.method in SAFE_METHODS else ": nothing was changed"
         body |= {
             "type": INVALID_TYPE,
             "title": "Invalid request",
-            "detail": f"{count} problem{'s' if count != 1 else ''}: nothing was changed.",
+            "detail": f"{count} problem{'s' if count != 1 else ''}{consequence}.",
             "errors": errors,
         }
     else:

@@ -36,6 +36,11 @@ PROBLEMS = {
 }
 
 
+def only_canonical_paths(endpoints: list[Any], **kwargs: Any) -> list[Any]:
+    """Each operation once, at its address with the final slash (urls.py serves both)."""
+    return [e for e in endpoints if e[0].endswith(("/", ".pdf"))]
+
+
 def problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM_SCHEMA

@@ -38,6 +38,19 @@ class OrganizationCreateSerializer(serializers.Serializer[Any]):
     name = serializers.RegexField(ONE_LINE, max_length=200)
 
 
+class MemberSerializer(serializers.ModelSerializer[Membership]):
+    user_id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "username", "name", "role"]
+
+    def get_name(self, membership: Membership) -> str:
+        return display_name(membership.user)
+
+
 class TeamSerializer(serializers.ModelSerializer[Team]):
     organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True

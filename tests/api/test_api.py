@@ -428,3 +428,107 @@ def test_a_viewer_reads_through_the_api_and_writes_nothing(client, draft, acme_t
     response = api.put(f"/api/v1/assessments/{draft.pk}/answers/DES-0-01/", {"value": "1"})
     assert response.status_code == 403
     assert Action.objects.count() == 0
+
+
+def test_addresses_work_without_their_final_slash(alice_api: Api, acme_team, mlops_bank):
+    assert alice_api.get("/api/v1/organizations").status_code == 200
+    created = alice_api.post("/api/v1/assessments", {"team": acme_team.pk, "label": "No slash"})
+    assert created.status_code == 201, created.content
+    schema = json.loads(alice_api.get("/api/schema/", format="json").content)
+    assert not [path for path in schema["paths"] if not path.endswith(("/", ".pdf"))]
+
+
+def test_the_bearer_scheme_is_case_insensitive(client, alice, acme_team):
+    _, secret = make_token(alice)
+    response = client.get("/api/v1/organizations/", headers={"Authorization": f"bearer {secret}"})
+    assert response.status_code == 200
+
+
+def test_an_anonymous_schema_request_gets_a_json_problem(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["title"] == "Unauthorized"
+
+
+def test_a_threshold_in_a_new_assessments_file_is_refused(alice_api: Api, acme_team, mlops_bank):
+    data = answers_file(mlops_bank, threshold=70)
+    response = alice_api.post(
+        "/api/v1/assessments/", {"team": acme_team.pk, "label": "T", "answers_file": data}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "answers_file.threshold"
+    assert not Assessment.objects.exists()
+
+
+def test_members_give_the_ids_an_owner_takes(alice_api: Api, acme_team):
+    members = alice_api.get("/api/v1/organizations/acme/members/").json()["results"]
+    assert members == [
+        {"user_id": members[0]["user_id"], "username": "alice", "name": "alice", "role": "owner"}
+    ]
+
+
+def test_a_name_replaces_a_member_as_owner_and_undated_actions_come_last(
+    alice_api: Api, acme_team, alice
+):
+    dated = Action.objects.create(
+        team=acme_team, title="Dated", created_by=alice, owner=alice, due_on=timezone.localdate()
+    )
+    Action.objects.create(team=acme_team, title="Undated", created_by=alice)
+    renamed = alice_api.patch(f"/api/v1/actions/{dated.pk}/", {"owner_name": "Sam (contractor)"})
+    assert renamed.status_code == 200, renamed.content
+    assert (renamed.json()["owner_id"], renamed.json()["owner"]) == (None, "Sam (contractor)")
+    titles = [
+        a["title"]
+        for a in alice_api.get(f"/api/v1/teams/{acme_team.pk}/actions/").json()["results"]
+    ]
+    assert titles == ["Dated", "Undated"]
+
+
+def test_accepting_what_is_already_planned_creates_nothing(alice_api: Api, acme_team, mlops_bank):
+    created = alice_api.post(
+        "/api/v1/assessments/",
+        {"team": acme_team.pk, "label": "Q", "answers_file": answers_file(mlops_bank)},
+    ).json()
+    alice_api.post(f"/api/v1/assessments/{created['id']}/submit/")
+    code = alice_api.get(f"/api/v1/assessments/{created['id']}/result/").json()["recommendations"][
+        0
+    ]["code"]
+    first = alice_api.post(
+        f"/api/v1/assessments/{created['id']}/plan/", {"practices": [code.lower()]}
+    )
+    assert first.status_code == 201
+    again = alice_api.post(f"/api/v1/assessments/{created['id']}/plan/", {"practices": [code]})
+    assert (again.status_code, again.json()) == (200, [])
+
+
+def test_a_cache_url_shares_the_counts_between_processes():
+    """Two interpreters with CACHE_URL count one token's requests together (the API's throttle
+    and allauth's limits live there), against the Redis server the machine runs."""
+    from tests.core.test_settings import run_python
+
+    count = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "print(cache.incr('api-tests-shared', 1) if cache.get('api-tests-shared') is not None "
+        "else cache.set('api-tests-shared', 1) or 1)"
+    )
+    url = "redis://127.0.0.1:6379/15"
+    first = run_python(
+        "import django; django.setup(); from django.core.cache import cache; "
+        "cache.delete('api-tests-shared')",
+        DEBUG="1",
+        CACHE_URL=url,
+    )
+    if first.returncode != 0 and "Connection refused" in first.stderr:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    assert first.returncode == 0, first.stderr
+    seen = [run_python(count, DEBUG="1", CACHE_URL=url).stdout.strip() for _ in range(2)]
+    assert seen == ["1", "2"]
+
+
+def test_a_bad_cache_url_stops_start_up_with_one_clear_line():
+    from tests.core.test_settings import run_python
+
+    result = run_python("import django; django.setup()", DEBUG="1", CACHE_URL="memcached://x")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis:// or rediss:// URL, not 'memcached://x'" in result.stderr

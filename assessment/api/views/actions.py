@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.timezone import localdate
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -53,7 +53,12 @@ class TeamActions(generics.ListAPIView[Action]):
     def get_queryset(self) -> QuerySet[Action]:
         team, _ = team_for_user(user_of(self.request), self.kwargs["team_id"])
         token_allows(self.request, team.organization_id)
-        return Action.objects.filter(team=team).select_related("owner").order_by("due_on", "pk")
+        # Undated last on every database (SQLite puts nulls first, PostgreSQL last).
+        return (
+            Action.objects.filter(team=team)
+            .select_related("owner")
+            .order_by(F("due_on").asc(nulls_last=True), "pk")
+        )
 
     @extend_schema(request=ActionWriteSerializer, responses={201: ActionSerializer})
     def post(self, request: Request, team_id: int) -> Response:
@@ -93,8 +98,11 @@ class ActionDetail(generics.GenericAPIView[Action]):
         }
         if not isinstance(request.data, dict):
             raise Invalid([("", "Send a JSON object of the fields to change.")])
+        # One owner: naming a member replaces a named owner, and a name replaces a member.
         if request.data.get("owner_id") is not None:
-            current["owner_name"] = ""  # naming a member replaces a named owner
+            current["owner_name"] = ""
+        elif request.data.get("owner_name"):
+            current["owner_id"] = None
         given = ActionWriteSerializer(
             data=current | dict(request.data), context=_write_context(action.team)
         )
@@ -105,8 +113,12 @@ class ActionDetail(generics.GenericAPIView[Action]):
 
 class AcceptRecommendations(generics.GenericAPIView[Action]):
     serializer_class = ActionSerializer
+    pagination_class = None
 
-    @extend_schema(request=AcceptSerializer, responses={201: ActionSerializer(many=True)})
+    @extend_schema(
+        request=AcceptSerializer,
+        responses={201: ActionSerializer(many=True), 200: ActionSerializer(many=True)},
+    )
     def post(self, request: Request, assessment_id: int) -> Response:
         """Accept some of the assessment's recommendations (by practice code) into the team's
         plan; a practice already in an open action is skipped."""
@@ -119,10 +131,14 @@ class AcceptRecommendations(generics.GenericAPIView[Action]):
         try:
             created = actions_accept(
                 assessment=assessment,
-                codes=given.validated_data["practices"],
+                codes=[code.upper() for code in given.validated_data["practices"]],
                 by=user_of(request),
                 today=localdate(),
             )
         except ValueError as error:
             raise Invalid([("practices", str(error))]) from None
-        return Response(ActionSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+        # 200 when every practice was in the plan already: nothing was created.
+        return Response(
+            ActionSerializer(created, many=True).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

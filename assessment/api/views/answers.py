@@ -18,6 +18,7 @@ from assessment.api.access import assessment_for_api, check_edit
 from assessment.api.base import user_of
 from assessment.api.problems import Invalid, answers_file_problems, conflict
 from assessment.api.serializers import AnswerSerializer, AnswersWriteSerializer
+from assessment.api.views.assessments import DEFAULT_THRESHOLD, THRESHOLD_FIXED
 from assessment.formats.answers_file import (
     AnswersFileError,
     load_answers_text,
@@ -186,8 +187,8 @@ class AnswersFile(generics.GenericAPIView[Assessment]):
             given = parse_answers_file(request.data, bank)
         except AnswersFileError as error:
             raise answers_file_problems(error) from None
-        if given.threshold != 80.0:
-            raise Invalid([("threshold", "An assessment here is scored with the threshold 80.")])
+        if given.threshold != DEFAULT_THRESHOLD:
+            raise Invalid([("threshold", THRESHOLD_FIXED)])
         _check_phases(respondent, bank, list(given.answers))
         try:
             saved = assessment_fill_from_file(

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -60,6 +60,9 @@ from core.selectors import team_for_user
 
 LABEL_TAKEN = "This team already has an assessment with this label."
 UNKNOWN_BANK = "No question bank {key} is published here: GET /api/v1/banks/ lists them."
+NO_SUCH_TEAM = "No such team in your organisations: GET /api/v1/organizations/{slug}/teams/."
+THRESHOLD_FIXED = "An assessment here is scored with the threshold 80: leave threshold out."
+DEFAULT_THRESHOLD = 80.0
 NOT_SUBMITTED_YET = "This assessment has no result yet: submit it first."
 
 
@@ -91,17 +94,21 @@ class AssessmentList(generics.ListAPIView[Assessment]):
         only = visible_organization_ids(self.request)
         if only is not None:
             assessments = assessments.filter(team__organization_id__in=only)
+        problems = []
         team = params.get("team", "")
-        if team:
-            if not team.isdigit() or len(team) > 10:
-                raise Invalid([("team", "A team's id is a whole number.")])
+        if team and (not team.isdigit() or len(team) > 10):
+            problems.append(("team", "A team's id is a whole number."))
+        elif team:
             assessments = assessments.filter(team_id=int(team))
         if params.get("organization"):
             assessments = assessments.filter(team__organization__slug=params["organization"][:80])
-        if params.get("status"):
-            if params["status"] not in AssessmentStatus.values:
-                raise Invalid([("status", "Use draft or submitted.")])
-            assessments = assessments.filter(status=params["status"])
+        wanted = params.get("status")
+        if wanted and wanted not in AssessmentStatus.values:
+            problems.append(("status", "Use draft or submitted."))
+        elif wanted:
+            assessments = assessments.filter(status=wanted)
+        if problems:
+            raise Invalid(problems)
         if params.get("label"):
             assessments = assessments.filter(label__iexact=params["label"][:100])
         return assessments
@@ -112,8 +119,12 @@ class AssessmentList(generics.ListAPIView[Assessment]):
         composition and targets fill it, checked as `score_answers` checks them."""
         given = AssessmentCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        team, membership = team_for_user(user_of(request), given.validated_data["team"])
-        token_allows(request, team.organization_id)
+        try:
+            team, membership = team_for_user(user_of(request), given.validated_data["team"])
+            token_allows(request, team.organization_id)
+        except Http404:
+            # The same answer for a team that does not exist and one of another organisation.
+            raise Invalid([("team", NO_SUCH_TEAM)]) from None
         check_edit(membership)
         if team.archived_at is not None:
             raise PermissionDenied(TEAM_ARCHIVED)
@@ -126,6 +137,8 @@ class AssessmentList(generics.ListAPIView[Assessment]):
             filled = parse_answers_file(file, bank.bank()) if file is not None else None
         except AnswersFileError as error:
             raise answers_file_problems(error) from None
+        if filled is not None and filled.threshold != DEFAULT_THRESHOLD:
+            raise Invalid([("answers_file.threshold", THRESHOLD_FIXED)])
         label = given.validated_data["label"].strip()
         if Assessment.objects.filter(team=team, label__iexact=label).exists():
             raise Invalid([("label", LABEL_TAKEN)])

@@ -17,6 +17,7 @@ from assessment.api.access import token_allows, visible_organization_ids
 from assessment.api.base import user_of
 from assessment.api.problems import Invalid
 from assessment.api.serializers import (
+    MemberSerializer,
     OrganizationCreateSerializer,
     OrganizationSerializer,
     TeamCreateSerializer,
@@ -29,7 +30,12 @@ from assessment.permissions import (
     may_manage_teams,
 )
 from core.models import Membership, Organization, Team
-from core.selectors import organization_for_user, organizations_for, team_for_user
+from core.selectors import (
+    organization_for_user,
+    organization_members,
+    organizations_for,
+    team_for_user,
+)
 from core.services import organization_create, team_create
 
 RESTRICTED_TOKEN = "This token is restricted to one organisation: it cannot create another."
@@ -127,3 +133,14 @@ class TeamDetail(generics.GenericAPIView[Team]):
         team, _ = team_for_user(user_of(request), team_id)
         token_allows(request, team.organization_id)
         return Response(TeamSerializer(team).data)
+
+
+class MemberList(generics.ListAPIView[Membership]):
+    """Who belongs to the organisation, with the user id an action's `owner_id` takes."""
+
+    serializer_class = MemberSerializer
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        organization, _ = organization_for_user(user_of(self.request), self.kwargs["slug"])
+        token_allows(self.request, organization.pk)
+        return organization_members(organization).order_by("user__username", "pk")
