@@ -15,6 +15,8 @@ from assessment.models import (
     ReportShareUse,
     Respondent,
     TeamStanding,
+    Webhook,
+    WebhookDelivery,
 )
 from core.admin import ReadOnlyAdmin
 
@@ -114,3 +116,25 @@ class ActionAdmin(ReadOnlyAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["kind", "key", "sent_to", "sent_at"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    list_display = ["url", "organization", "is_active", "created_by", "created_at"]
+    list_filter = ["is_active"]
+    # The signing secret stays on the owners' page: the admin has no need to show it.
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "event_type",
+        "webhook",
+        "status",
+        "attempts",
+        "response_status",
+        "created_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event_type"]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -458,3 +460,97 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+WEBHOOK_URL_MAX_LENGTH = 500
+WEBHOOK_EXCERPT_LENGTH = 1000
+
+
+class Webhook(models.Model):
+    """An address of the organisation's that receives events (docs/webhooks.md), signed with
+    its secret."""
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.CharField(max_length=WEBHOOK_URL_MAX_LENGTH)
+    # Event types, e.g. ["assessment.submitted", "action.created"] (formats/webhook_events.py).
+    events = models.JSONField(default=list)
+    # Kept in clear, unlike a share's token: signing needs it, and owners copy it from the page.
+    # Made by the service (services/webhooks.py), never by a default the migration would import.
+    secret = models.CharField(max_length=100)
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        # Every submission and action change looks up its organisation's active webhooks.
+        indexes = [models.Index(fields=["organization", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def subscribes_to(self, event_type: str) -> bool:
+        return event_type in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event sent, or to send, to one webhook, with the outcome of its latest attempt and
+    a line per attempt in `history`. The worker retries it with growing delays until the
+    receiver answers 2xx or the attempts run out (services/webhooks.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed, will retry"
+        GAVE_UP = "gave_up", "Gave up"
+
+    # Still to be tried (by the worker): the first attempt, or a retry.
+    OPEN = (Status.PENDING, Status.FAILED)
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    # The event's id: the same in every attempt (and for every webhook that receives the event),
+    # so a receiver recognises a retry of what it already has.
+    event_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    event_type = models.CharField(max_length=50)
+    payload = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the next attempt is due; None once delivered or given up.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(max_length=WEBHOOK_EXCERPT_LENGTH, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # One entry per attempt: {"at", "status_code", "error", "duration_ms"}.
+    history = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A webhook's page lists its latest deliveries.
+            models.Index(fields=["webhook", "-created_at"]),
+            # The deliveries still to try, by when they are due: what a sweep over lost tasks
+            # (or an operator) looks for.
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "event_id"], name="one_delivery_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} to {self.webhook_id}"
+
+    @property
+    def attempt_log(self) -> list[dict[str, Any]]:
+        """`history` with its times as datetimes, for pages."""
+        return [
+            {**entry, "at": datetime.fromisoformat(entry["at"]) if entry.get("at") else None}
+            for entry in self.history
+        ]

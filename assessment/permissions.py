@@ -99,3 +99,11 @@ def phase_refusal(respondent_phases: list[str] | None, phase: str) -> str:
     if respondent_phases and phase not in respondent_phases:
         return NOT_YOUR_PHASE.format(phases=", ".join(respondent_phases))
     return ""
+
+
+NO_WEBHOOKS = "Only an owner of this organisation can see and manage its webhooks."
+
+
+def may_manage_webhooks(membership: Membership) -> bool:
+    """Webhooks carry a signing secret and send the organisation's data elsewhere: owners."""
+    return membership.can_manage_members

@@ -14,6 +14,7 @@ from assessment.views import (
     report,
     share,
     team,
+    webhooks,
 )
 from core.views import invitations, members, organizations, teams
 
@@ -219,5 +220,31 @@ urlpatterns = [
         "assessments/<int:assessment_id>/export.json",
         exchange.assessment_export_json,
         name="assessment_export_json",
+    ),
+    # Webhooks
+    path(
+        "orgs/<slug:slug>/webhooks/",
+        webhooks.organization_webhooks_page,
+        name="organization_webhooks",
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:webhook_id>/",
+        webhooks.webhook_page,
+        name="webhook_detail",
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:webhook_id>/test/",
+        webhooks.webhook_test,
+        name="webhook_test",
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:webhook_id>/rotate/",
+        webhooks.webhook_rotate,
+        name="webhook_rotate_secret",
+    ),
+    path(
+        "orgs/<slug:slug>/webhooks/<int:webhook_id>/delete/",
+        webhooks.webhook_delete_view,
+        name="webhook_delete",
     ),
 ]

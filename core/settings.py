@@ -260,6 +260,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Webhooks (docs/webhooks.md): private, loopback and link-local receivers, and plain http://,
+# are refused unless this is on (tests, intranet installs). An attempt may take WEBHOOK_TIMEOUT s.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", default=5)
+
 # One cache for every process and host when CACHE_URL names a Redis server: sign-in and API rate
 # limits count there. Without it each process counts alone (fine on one host, one worker).
 CACHE_URL = os.environ.get("CACHE_URL", "")

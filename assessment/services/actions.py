@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.formats.webhook_events import ACTION_CHANGED, ACTION_CREATED
 from assessment.models import TITLE_MAX_LENGTH, Action, Assessment
 from assessment.reports.prose import clipped
 from assessment.scoring.results import RecommendationResult, Result
 from assessment.selectors.actions import open_practices
+from assessment.selectors.webhooks import action_event_data
+from assessment.services.webhooks import webhook_event
 from core.models import Team
 
 # Recommendations the plan leaves for "later" get a date this far out, to be moved when known.
@@ -57,6 +61,12 @@ def actions_accept(
             if code in planned:
                 continue
             created.append(_from_recommendation(assessment, recommendations[code], by, today))
+        for action in created:
+            webhook_event(
+                organization_id=assessment.team.organization_id,
+                event_type=ACTION_CREATED,
+                data=partial(action_event_data, action),
+            )
         return created
 
 
@@ -80,6 +90,11 @@ def action_create(*, team: Team, by: User, **fields: Any) -> Action:
     action = Action(team=team, created_by=by, updated_by=by)
     _apply(action, fields)
     action.save()
+    webhook_event(
+        organization_id=team.organization_id,
+        event_type=ACTION_CREATED,
+        data=partial(action_event_data, action),
+    )
     return action
 
 
@@ -87,6 +102,11 @@ def action_update(*, action: Action, by: User, **fields: Any) -> Action:
     _apply(action, fields)
     action.updated_by = by
     action.save()
+    webhook_event(
+        organization_id=action.team.organization_id,
+        event_type=ACTION_CHANGED,
+        data=partial(action_event_data, action),
+    )
     return action
 
 

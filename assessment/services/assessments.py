@@ -3,11 +3,14 @@ reopened. Every step is recorded in its `AssessmentEvent`s."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from assessment.banks.mapping import carry_answers
+from assessment.formats.webhook_events import ASSESSMENT_REOPENED, ASSESSMENT_SUBMITTED
 from assessment.models import (
     Answer,
     Assessment,
@@ -22,8 +25,10 @@ from assessment.scoring.summary import result_summary
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.assessments import engine_input
 from assessment.selectors.consensus import team_snapshot
+from assessment.selectors.webhooks import assessment_event_data
 from assessment.services.commentary import commentary_withdraw
 from assessment.services.standings import team_standing_refresh
+from assessment.services.webhooks import webhook_event
 from core.models import Team
 
 ALREADY_SUBMITTED = "This assessment was submitted; its answers can no longer change."
@@ -165,6 +170,11 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Result:
         # A published commentary spoke of the previous figures: it becomes a draft to re-read.
         commentary_withdraw(assessment=locked, by=by, detail="the assessment was submitted again")
         team_standing_refresh(locked.team_id)
+        webhook_event(
+            organization_id=locked.team.organization_id,
+            event_type=ASSESSMENT_SUBMITTED,
+            data=partial(assessment_event_data, locked),
+        )
     _refresh(assessment, locked)
     return result
 
@@ -185,6 +195,11 @@ def assessment_reopen(*, assessment: Assessment, by: User, reason: str = "") -> 
             detail=reason[:REASON_LIMIT],
         )
         team_standing_refresh(locked.team_id)
+        webhook_event(
+            organization_id=locked.team.organization_id,
+            event_type=ASSESSMENT_REOPENED,
+            data=partial(assessment_event_data, locked),
+        )
     _refresh(assessment, locked)
 
 

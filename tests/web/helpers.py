@@ -96,7 +96,7 @@ def load_bank_with_renamed_question(
 def demo_paths() -> list[str]:
     """The pages a user of the demo reaches, with its real data: three quarters of history, a
     draft, confirmation pages. Shared by the phone-width and the HTML tests."""
-    from assessment.models import Assessment
+    from assessment.models import Action, Assessment
 
     fraud = Assessment.objects.filter(team__name="Fraud detection")
     submitted = fraud.filter(status="submitted").order_by("submitted_at")
@@ -133,4 +133,9 @@ def demo_paths() -> list[str]:
         "/account/",
         "/accounts/email/",
         "/accounts/2fa/",
+        f"/teams/{team.pk}/plan/",
+        f"/assessments/{last.pk}/plan/",
+        f"/actions/{Action.objects.filter(team=team).order_by('pk').first().pk}/",  # type: ignore[union-attr]
+        f"/orgs/{org}/actions/",
+        f"/orgs/{org}/webhooks/",
     ]

@@ -20,6 +20,8 @@ from assessment.models import (
     ReportCommentary,
     ReportShare,
     Respondent,
+    Webhook,
+    WebhookDelivery,
 )
 from assessment.selectors.exports import export_path
 from assessment.services.assessments import assessment_submit
@@ -39,6 +41,7 @@ NO_OBJECT = {
     "logout",
     "organization_switch",
     "account_settings",  # the person's own account
+    "access_token_revoke",  # their own tokens only: tests/api/test_api.py
     "organization_create",  # a new organisation: tests/web/test_onboarding.py
     "invitation",  # public by token: tests/web/test_invitations.py
     # Public by token: anyone holding a live link reads the report (tests/web/test_shares.py).
@@ -101,7 +104,15 @@ def world(alice, draft, mlops_bank, settings, tmp_path):
     action = Action.objects.create(
         team=draft.team, source=draft, title="Version the data", created_by=alice
     )
+    webhook = Webhook.objects.create(
+        organization=draft.team.organization,
+        url="https://93.184.215.14/hooks",
+        events=["assessment.submitted"],
+        secret="whsec_acme",
+        created_by=alice,
+    )
     return {
+        "webhook_id": webhook.pk,
         "action_id": action.pk,
         "invitation_id": invitation.pk,
         "share_id": share.pk,
@@ -124,6 +135,8 @@ def object_routes() -> list[tuple[str, URLPattern]]:
         # django-allauth's pages hold no organisation's object: tests/core/test_access.py checks
         # that those needing a session ask for one.
         and not route.startswith("accounts/")
+        # The API answers tokens with problems, not pages: tests/api/test_access.py enumerates it.
+        and not route.startswith("api/")
         and pattern.name not in NO_OBJECT
     ]
 
@@ -156,6 +169,8 @@ def snapshot() -> tuple:
         list(Invitation.objects.order_by("pk").values_list("token_hash", "revoked_at")),
         list(Team.objects.order_by("pk").values_list("name", "archived_at")),
         list(Action.objects.order_by("pk").values_list("title", "status", "practices")),
+        list(Webhook.objects.order_by("pk").values_list("url", "events", "secret", "is_active")),
+        WebhookDelivery.objects.count(),
     )
 
 
@@ -179,6 +194,11 @@ def test_every_object_view_is_enumerated(world):
         "team_plan_json",
         "action_edit",
         "organization_actions",
+        "organization_webhooks",
+        "webhook_detail",
+        "webhook_test",
+        "webhook_rotate_secret",
+        "webhook_delete",
     } <= names
 
 
