@@ -75,7 +75,8 @@ def served_schema() -> dict[str, Any]:
 
     generated: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
     # Through JSON, as a client reads it (dates, lazy strings and tuples become plain values).
-    return json.loads(json.dumps(generated, default=str))
+    plain: dict[str, Any] = json.loads(json.dumps(generated, default=str))
+    return plain
 
 
 schema = schemathesis.openapi.from_dict(served_schema())
