@@ -191,8 +191,11 @@ def main() -> int:
     client = Client()
     client.force_login(user)
     url = f"/assessments/{assessment.pk}/report.pdf"
-    for cached in report_pdf_cache().folder.glob("*.pdf"):
-        cached.unlink()
+    cache = report_pdf_cache()
+    folder = f"{cache.prefix}/{assessment.pk}"
+    if cache.storage.exists(folder):
+        for cached in cache.storage.listdir(folder)[1]:
+            cache.storage.delete(f"{folder}/{cached}")
     renders = pdf.render_count()
     start = time.perf_counter()
     response = client.get(url)

@@ -1,5 +1,11 @@
 """Load benchmark of a production-like server: gunicorn with 4 workers on PostgreSQL, DEBUG off.
 
+`--instances 2` runs two app instances instead (2 workers each, the same 4 in all), as two hosts
+behind a load balancer would: separate local disks, one database, one S3 bucket (moto in server
+mode, started here) and one Redis cache when one answers on 127.0.0.1:6379; each connection
+talks to one instance, alternately. `--storage s3` puts a single instance on the bucket too, to
+tell the bucket's cost from the second instance's.
+
 Creates the database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/maturity_load) if
 missing, prepares the demo data and a 20-respondent team assessment, starts gunicorn, then drives
 each page with --connections concurrent clients (one process each, plain HTTP, logged in as the
@@ -36,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/maturity_load"
 USERNAME, PASSWORD = "demo", "demo-maturity-2026"  # the demo login (assessment/services/demo.py)
 HOST = "127.0.0.1"
-WORKERS = 4
+WORKERS = 4  # in all: split between the instances
+BUCKET = "bench-load"
+REDIS = ("127.0.0.1", 6379)
 
 
 @dataclass(frozen=True)
@@ -103,9 +111,12 @@ def database_drop(url: str) -> None:
 # --- the server ---------------------------------------------------------------------------------
 
 
-def server_env(database_url: str, media_root: str) -> dict[str, str]:
-    """Production settings (core/settings.py), minus what needs TLS: plain HTTP on loopback."""
-    return {
+def server_env(
+    database_url: str, media_root: str, shared: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Production settings (core/settings.py), minus what needs TLS: plain HTTP on loopback.
+    `shared`: what several instances share besides the database (the bucket, the cache)."""
+    return (shared or {}) | {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "core.settings",
@@ -119,6 +130,38 @@ def server_env(database_url: str, media_root: str) -> dict[str, str]:
         "SECURE_HSTS_PRELOAD": "0",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def shared_services() -> tuple[dict[str, str], object]:
+    """A moto S3 server with an empty bucket, and Redis when one answers: the environment that
+    points every instance at them, and the moto server (to stop)."""
+    import boto3  # type: ignore[import-untyped]
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    moto = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    moto.start()
+    endpoint = f"http://{HOST}:{port}"
+    env = {
+        "STORAGE_BUCKET": BUCKET,
+        "STORAGE_ENDPOINT_URL": endpoint,
+        "STORAGE_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",  # noqa: S106
+    ).create_bucket(Bucket=BUCKET)
+    try:
+        with socket.create_connection(REDIS, timeout=1):
+            env["CACHE_URL"] = f"redis://{REDIS[0]}:{REDIS[1]}/13"
+    except OSError:
+        print("No Redis on 127.0.0.1:6379: each process keeps its own cache.", file=sys.stderr)
+    return env, moto
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -161,7 +204,9 @@ def free_port() -> int:
         return port
 
 
-def server_start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def server_start(
+    env: dict[str, str], port: int, log: Path, workers: int = WORKERS
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         server = subprocess.Popen(  # noqa: S603
             [
@@ -170,7 +215,7 @@ def server_start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[
                 "gunicorn",
                 "core.wsgi:application",
                 "--workers",
-                str(WORKERS),
+                str(workers),
                 "--bind",
                 f"{HOST}:{port}",
                 "--timeout",
@@ -305,10 +350,13 @@ def _client_star(args: tuple[int, list[Scenario], dict[str, str], int, float]) -
 
 
 def run(
-    port: int, scenarios: list[Scenario], sessions: list[dict[str, str]], duration: float
+    ports: list[int], scenarios: list[Scenario], sessions: list[dict[str, str]], duration: float
 ) -> tuple[dict[str, Tally], float]:
-    """All connections at once, one process each; the tallies per scenario and the wall time."""
-    jobs = [(port, scenarios, dict(s), i, duration) for i, s in enumerate(sessions)]
+    """All connections at once, one process each, each on one instance in turn (as a load
+    balancer spreads them); the tallies per scenario and the wall time."""
+    jobs = [
+        (ports[i % len(ports)], scenarios, dict(s), i, duration) for i, s in enumerate(sessions)
+    ]
     with multiprocessing.Pool(len(sessions)) as pool:
         start = time.perf_counter()
         results = pool.map(_client_star, jobs)
@@ -379,23 +427,32 @@ def scenarios_for(data: dict[str, object]) -> list[Scenario]:
     ]
 
 
-def benchmark(port: int, data: dict[str, object], connections: int, duration: float) -> int:
+def benchmark(
+    ports: list[int], data: dict[str, object], connections: int, duration: float, setup: str
+) -> int:
     healthz = Scenario("GET /healthz (floor)", "GET", "/healthz", login=False)
     pages = scenarios_for(data)
-    sessions = [login(port) for _ in range(connections)]
-    for scenario in pages:  # warm up: templates, connections, the PDF's first rendering
+    # Sessions live in the database: one made through either instance works on both.
+    sessions = [login(ports[i % len(ports)]) for i in range(connections)]
+    # Warm up: templates, connections, the PDF's first rendering (through the first instance
+    # only: the others find it in the bucket).
+    for scenario in pages:
         status, _ = request(
-            port, scenario.method, scenario.path, sessions[0], _post_body(scenario, sessions[0], 0)
+            ports[0],
+            scenario.method,
+            scenario.path,
+            sessions[0],
+            _post_body(scenario, sessions[0], 0),
         )
         if status != scenario.expect:
             raise SystemExit(f"{scenario.name}: status {status}, expected {scenario.expect}")
     rows: list[Row] = []
     for scenario in [healthz, *pages]:
-        tallies, elapsed = run(port, [scenario], sessions, duration)
+        tallies, elapsed = run(ports, [scenario], sessions, duration)
         rows.append(row(scenario.name, tallies[scenario.name], elapsed))
         print(f"  {scenario.name}: {rows[-1].rps:,.1f} req/s", file=sys.stderr, flush=True)
     floor = rows[0].rps
-    tallies, elapsed = run(port, pages, sessions, duration)
+    tallies, elapsed = run(ports, pages, sessions, duration)
     mixed = [row(s.name, tallies[s.name], elapsed) for s in pages]
     total = Tally()
     for tally in tallies.values():
@@ -403,8 +460,8 @@ def benchmark(port: int, data: dict[str, object], connections: int, duration: fl
     mixed.append(row("**all (mixed)**", total, elapsed))
     print()
     print(
-        f"gunicorn, {WORKERS} sync workers, DEBUG=0, PostgreSQL; {connections} connections, "
-        f"{duration:g} s per run, {os.cpu_count()} CPUs shared by server and clients"
+        f"{setup}, DEBUG=0, PostgreSQL; {connections} connections, "
+        f"{duration:g} s per run, {os.cpu_count()} CPUs shared by servers and clients"
     )
     print()
     print(table("Each scenario alone", rows, floor))
@@ -422,26 +479,57 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients (16)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run (10)")
+    parser.add_argument(
+        "--instances", type=int, default=1, choices=[1, 2, 4], help="app instances (1)"
+    )
+    parser.add_argument(
+        "--storage",
+        choices=["disk", "s3"],
+        default=None,
+        help="where files go: disk (one instance's default) or s3 (several instances')",
+    )
     args = parser.parse_args()
+    storage = args.storage or ("s3" if args.instances > 1 else "disk")
+    if args.instances > 1 and storage == "disk":
+        raise SystemExit("several instances need the bucket: leave --storage out, or say s3")
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     created = database_create(database_url)
+    servers: list[tuple[subprocess.Popen[bytes], Path]] = []
+    moto = None
     try:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as workdir:
-            env = server_env(database_url, str(Path(workdir) / "media"))
+            shared: dict[str, str] = {}
+            if storage == "s3":
+                shared, moto = shared_services()
+            envs = [
+                server_env(database_url, str(Path(workdir) / f"media-{i}"), shared)
+                for i in range(args.instances)
+            ]
             print("Preparing the database and static files...", file=sys.stderr, flush=True)
-            data = prepare(env)
-            port = free_port()
-            log = Path(workdir) / "gunicorn.log"
-            server = server_start(env, port, log)
-            print(f"gunicorn on {HOST}:{port}; measuring...", file=sys.stderr, flush=True)
-            try:
-                return benchmark(port, data, args.connections, args.duration)
-            finally:
-                server_stop(server)
+            data = prepare(envs[0])
+            workers = WORKERS // args.instances
+            ports = []
+            for i, env in enumerate(envs):
+                port, log = free_port(), Path(workdir) / f"gunicorn-{i}.log"
+                servers.append((server_start(env, port, log, workers), log))
+                ports.append(port)
+            setup = (
+                f"{args.instances} instance{'s' if args.instances > 1 else ''} of gunicorn "
+                f"with {workers} sync workers each, files on "
+                + ("an S3 bucket (moto)" if storage == "s3" else "the local disk")
+                + (", cache in Redis" if "CACHE_URL" in shared else "")
+            )
+            print(f"{setup} on ports {ports}; measuring...", file=sys.stderr, flush=True)
+            return benchmark(ports, data, args.connections, args.duration, setup)
+    finally:
+        for server, log in servers:
+            server_stop(server)
+            if log.exists():
                 errors = [line for line in log.read_text().splitlines() if "Error" in line]
                 if errors:
-                    print("\ngunicorn log, errors:\n" + "\n".join(errors[-20:]), file=sys.stderr)
-    finally:
+                    print(f"\n{log.name}, errors:\n" + "\n".join(errors[-20:]), file=sys.stderr)
+        if moto is not None:
+            moto.stop()  # type: ignore[attr-defined]
         if created:
             database_drop(database_url)
 

@@ -1,15 +1,20 @@
-"""Response headers every page gets, whoever serves it; and the organisations' sign-in rule
-that two-factor sign-in be set up before anything else."""
+"""Response headers every page gets, whoever serves it; the organisations' sign-in rule that
+two-factor sign-in be set up before anything else; and, for operators, an id on every request
+(in its log lines and its response) and the request metrics."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 
+from core import metrics
 from core.accounts import MFA_SETUP_SESSION_KEY, needs_mfa_setup
+from core.logs import REQUEST_ID_HEADER, REQUEST_ID_META, current_request_id, request_id_from
 
 MFA_REQUIRED = (
     "An organisation you belong to requires two-factor sign-in: set up an authenticator app "
@@ -26,9 +31,60 @@ PERMISSIONS_POLICY = (
 PRIVATE = "private, no-store"
 
 
+class RequestIdMiddleware:
+    """Gives each request an id: the incoming `X-Request-ID` when it is a sane token (a proxy in
+    front may have set it), else a new one. Every line logged while the request is handled
+    carries it (core/logs.py), and so does the response's `X-Request-ID`. First in MIDDLEWARE,
+    so everything after it logs with the id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        request.META[REQUEST_ID_META] = request_id
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class RequestMetricsMiddleware:
+    """Counts each request by method, route and status class, and times it by route
+    (core/metrics.py). The route is the URL's name ("team_detail"), never its path, which holds
+    ids; "static" for static files, "unmatched" when no URL matched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/") if settings.STATIC_URL else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        metrics.http_request_observed(
+            method=request.method or "",
+            route=self.route(request),
+            status_code=response.status_code,
+            seconds=time.perf_counter() - started,
+        )
+        return response
+
+    def route(self, request: HttpRequest) -> str:
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            return str(match.view_name)
+        if self.static_prefix and request.path.startswith(self.static_prefix):
+            return metrics.STATIC
+        return metrics.UNMATCHED
+
+
 class SecurityHeadersMiddleware:
     """`Permissions-Policy` on every response; `Cache-Control: private, no-store` on every
-    response to a signed-in person. First in MIDDLEWARE, so static files get the policy too."""
+    response to a signed-in person. Before WhiteNoise in MIDDLEWARE, so static files get the
+    policy too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -48,7 +104,7 @@ class TwoFactorSetupMiddleware:
     again only while it stands, so it costs no query for everyone else."""
 
     # Where they may still go: setting it up, their account, signing out, static files.
-    ALLOWED = ("/accounts/", "/account/", "/logout/", "/static/", "/healthz")
+    ALLOWED = ("/accounts/", "/account/", "/logout/", "/static/", "/healthz", "/readyz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

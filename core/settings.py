@@ -57,7 +57,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so every response gets its headers, static files included.
+    # Outermost: every line logged while a request is handled carries its id (core/logs.py), and
+    # every request is counted and timed (core/metrics.py), static files included.
+    "core.middleware.RequestIdMiddleware",
+    "core.middleware.RequestMetricsMiddleware",
+    # Next, so every response gets its headers, static files included.
     "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -227,8 +231,51 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# --- File storage (rendered PDFs, organisation exports): core/storage.py, docs/deploy.md ---------
+# The local disk under MEDIA_ROOT by default, written atomically (a file appears whole or not at
+# all). With STORAGE_BUCKET set, an S3 bucket (AWS, or MinIO and the like at
+# STORAGE_ENDPOINT_URL) shared by every host, so no shared disk is needed. The credentials are
+# boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role or profile.
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "").strip()
+_storage_endpoint = os.environ.get("STORAGE_ENDPOINT_URL", "").strip()
+_storage_extras = [
+    name
+    for name in ("STORAGE_ENDPOINT_URL", "STORAGE_REGION", "STORAGE_PREFIX")
+    if os.environ.get(name, "").strip()
+]
+if _storage_extras and not STORAGE_BUCKET:
+    raise ImproperlyConfigured(
+        f"{', '.join(_storage_extras)} set without STORAGE_BUCKET: set the bucket's name too, "
+        "or unset them to keep files on the local disk (MEDIA_ROOT)"
+    )
+if _storage_endpoint and not _storage_endpoint.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"STORAGE_ENDPOINT_URL must be an http:// or https:// URL; got {_storage_endpoint!r}"
+    )
+_default_storage = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": _storage_endpoint or None,
+            "region_name": os.environ.get("STORAGE_REGION", "").strip() or None,
+            # Every name under this prefix ("folder"), so one bucket may serve several sites.
+            "location": os.environ.get("STORAGE_PREFIX", "").strip().strip("/"),
+            # S3-compatible servers (MinIO, Ceph) answer at their address, not at
+            # <bucket>.<host>; AWS itself takes either.
+            "addressing_style": "path" if _storage_endpoint else None,
+            "file_overwrite": True,  # the code names its files; a save replaces, never renames
+            "default_acl": None,  # private objects: downloads go through the application
+            # A download read from the bucket is held in memory up to this size, then on disk.
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+    if STORAGE_BUCKET
+    else {"BACKEND": "core.storage.AtomicFileSystemStorage"}
+)
+# --- end of file storage ------------------------------------------------------------------------
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -335,11 +382,36 @@ EXPORT_STALE_AFTER = env_int("EXPORT_STALE_AFTER", default=300)
 # schedule_reminders` has queued the first run. Off (the default): run `manage.py send_reminders`
 # from cron or a systemd timer instead (docs/deploy.md). Turning it off ends the hourly runs.
 REMINDERS_IN_WORKER = env_bool("REMINDERS_IN_WORKER", default=False)
+# Readiness (/readyz, core/health.py): the workers count as stale once a task ready to run has
+# waited this many seconds for one. An empty queue is fine.
+WORKER_STALE_AFTER = env_int("WORKER_STALE_AFTER", default=300)
+if WORKER_STALE_AFTER < 1:
+    raise ImproperlyConfigured(
+        f"WORKER_STALE_AFTER must be a number of seconds above 0; got {WORKER_STALE_AFTER}"
+    )
+
+# Prometheus metrics (/metrics, core/metrics.py): for the holder of this bearer token, or staff
+# signed in. Unset: staff only.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 16 characters long when set")
+# Several worker processes (gunicorn) add up their metrics in this folder, emptied before they
+# start (docs/deploy.md). prometheus-client reads the variable itself; a folder that is not there
+# would only fail at the first request.
+_metrics_folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_folder is not None and not (
+    os.path.isdir(_metrics_folder) and os.access(_metrics_folder, os.W_OK | os.X_OK)
+):
+    raise ImproperlyConfigured(
+        "PROMETHEUS_MULTIPROC_DIR must name an existing folder this process can write to; "
+        f"got {_metrics_folder!r} (unset it to keep each process's metrics to itself)"
+    )
 
 # Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Load balancers probe health over plain HTTP; a redirect would read as "down".
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe health over plain HTTP; a redirect would read as "down". Prometheus
+# scrapes each host directly, on its own address, usually over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
@@ -351,13 +423,35 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard output: one JSON object a line for a log collector (the default without
+# DEBUG), or text for someone reading a terminal (the default with DEBUG). Each line carries the
+# request_id of the request (or background task) it was logged in (core/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text'; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.json_formatter"},
+        "text": {
+            "format": "{asctime} {levelname} [{request_id}] {name}: {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Quiet libraries that narrate routine work at INFO (login checks, PDF layout steps).
     "loggers": {
+        # Django's own console handler would print its lines a second time: ours has them.
+        "django": {"handlers": [], "propagate": True},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

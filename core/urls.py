@@ -3,7 +3,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import account
+from core.views import account, health
 from core.views import home as views
 
 # The admin signs in through our sign-in page, with its two-factor and single sign-on rules,
@@ -13,6 +13,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics_view, name="metrics"),
     # Sign-in and sign-out at their short addresses; everything else about accounts (sign-up,
     # e-mail confirmation, password reset, two-factor, single sign-on) under accounts/.
     path("login/", account_views.LoginView.as_view(), name="login"),

@@ -33,7 +33,9 @@ def _plain_http_and_static_files(tmp_path_factory: pytest.TempPathFactory) -> It
         # Each xdist worker has its own (tmp_path_factory is per worker).
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         SECURE_SSL_REDIRECT=False,
-        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        # The local disk as in production (not a bucket, even with STORAGE_BUCKET set);
+        # tests/hosts/ switch to a bucket of their own.
+        STORAGES={"default": {"BACKEND": "core.storage.AtomicFileSystemStorage"}}
         | {"staticfiles": static},
     ):
         yield

@@ -8,9 +8,7 @@ renderer's fetcher serves it from the static folders like any other resource.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from assessment.pdf.cache import PdfCache, PdfKey
@@ -28,7 +26,8 @@ def portfolio_html(portfolio: PortfolioContext) -> str:
 def portfolio_pdf_bytes(organization_id: int, portfolio: PortfolioContext) -> bytes:
     """The portfolio's PDF, rendered once per content: its print HTML (cheap to build) is the
     key, so any submission, renamed team or new day changes it, and asking again costs a file
-    read, not a second of the renderer that every report download shares."""
+    read, not a second of the renderer that every report download shares. Kept under
+    `portfolios/<organisation>/`, where each new one replaces the organisation's last."""
     html = portfolio_html(portfolio)
     key = PdfKey(
         assessment_id=organization_id,
@@ -38,5 +37,8 @@ def portfolio_pdf_bytes(organization_id: int, portfolio: PortfolioContext) -> by
     return portfolio_pdf_cache().get_or_render(key, lambda: render_pdf(html).content)
 
 
+_PORTFOLIOS = PdfCache(CACHE_FOLDER)
+
+
 def portfolio_pdf_cache() -> PdfCache:
-    return PdfCache(Path(settings.MEDIA_ROOT) / CACHE_FOLDER)
+    return _PORTFOLIOS

@@ -1,11 +1,13 @@
-"""An organisation's exports: the job a user asked for, and where its file lives."""
+"""An organisation's exports: the job a user asked for, and its file in the storage (the local
+disk or a bucket shared by every host: core/storage.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,10 +38,20 @@ def export_is_stale(job: ExportJob) -> bool:
     return job.status in ExportJob.ACTIVE and job.heartbeat_at < stale_before()
 
 
-def export_path(job: ExportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / EXPORTS_FOLDER / job.file_name
+def export_name(job: ExportJob) -> str | None:
+    """The export's name in the default storage; None before the worker named it. The file
+    appears there only whole: the worker builds the ZIP in a local temporary file and saves it
+    under this name once complete."""
+    return f"{EXPORTS_FOLDER}/{job.file_name}" if job.file_name else None
 
 
-def partial_path(job: ExportJob) -> Path | None:
-    """The file the worker writes before it is complete; None before the worker named it."""
-    return export_path(job).with_suffix(".part") if job.file_name else None
+def export_file(job: ExportJob) -> File[bytes] | None:
+    """The finished export, opened for reading from the storage; None when the job is not done
+    or its file is gone. The caller closes it (a FileResponse does)."""
+    name = export_name(job) if job.status == ExportJob.Status.DONE else None
+    if name is None:
+        return None
+    try:
+        return default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return None

@@ -1,34 +1,40 @@
 """An organisation's export: a ZIP of every assessment as CSV and JSON and each result as its
-PDF report, built in the background by `python manage.py db_worker` (django-tasks)."""
+PDF report, built in the background by `python manage.py db_worker` (django-tasks).
+
+The worker builds the ZIP in a local temporary file and saves it to the file storage (the local
+disk, or a bucket shared by every host: core/storage.py) under its final name only once it is
+complete, so a download through any host finds the whole file or none."""
 
 from __future__ import annotations
 
 import json
-import os
+import logging
+import tempfile
 import zipfile
 
 from django.contrib.auth.models import User
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
-from assessment.models import ExportJob
+from assessment.formats.organization_file import ORGANIZATION_FILE
+from assessment.models import Assessment, ExportJob
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.assessments import assessment_record, organization_assessments
-from assessment.selectors.exports import (
-    export_path,
-    partial_path,
-    running_export,
-    stale_before,
-)
+from assessment.selectors.exports import export_name, running_export, stale_before
+from assessment.selectors.organization_file import organization_manifest
 from assessment.selectors.report import report_filename
 from assessment.services.reports import report_pdf_bytes
 from core.models import Organization
 from core.naming import unique_name
 
 STALE_ERROR = "stopped: the worker stopped responding"
+
+logger = logging.getLogger(__name__)
 
 
 def organization_export_start(*, organization: Organization, by: User) -> ExportJob:
@@ -59,14 +65,14 @@ def organization_export_start(*, organization: Organization, by: User) -> Export
 @transaction.atomic
 def organization_export_cancel(*, job: ExportJob, by: User) -> bool:
     """Cancel an export under way. A queued job is never started; a running task notices at its
-    next file and stops. The partial file goes at once, in case its worker died. Returns False
-    when the job had already ended (nothing changes)."""
+    next file and stops. Whatever file it saved goes at once, in case its worker died. Returns
+    False when the job had already ended (nothing changes)."""
     cancelled = ExportJob.objects.filter(pk=job.pk, status__in=ExportJob.ACTIVE).update(
         status=ExportJob.Status.CANCELLED, cancelled_by=by, finished_at=timezone.now()
     )
     job.refresh_from_db()
     if cancelled:
-        _remove_partial(job)
+        _remove_file(job)
     return bool(cancelled)
 
 
@@ -77,15 +83,23 @@ def _give_up_if_stale(job: ExportJob) -> bool:
     ).update(status=ExportJob.Status.FAILED, error=STALE_ERROR, finished_at=timezone.now())
     job.refresh_from_db()
     if given_up:
-        _remove_partial(job)
+        _remove_file(job)
     # A simultaneous request may have given it up first: then it is no longer under way either.
     return job.status not in ExportJob.ACTIVE
 
 
-def _remove_partial(job: ExportJob) -> None:
-    partial = partial_path(job)
-    if partial is not None:
-        partial.unlink(missing_ok=True)
+def _remove_file(job: ExportJob) -> None:
+    """Delete the file of a job that will never be done, if its worker saved one: a worker that
+    outlived its job (given up as stale, or cancelled between its last file and its end) may
+    have. An unfinished ZIP never reaches the storage: it stays in the worker's temporary file.
+    A storage out of reach leaves the file behind (logged) rather than fail the request."""
+    name = export_name(job)
+    if name is None:
+        return
+    try:
+        default_storage.delete(name)
+    except Exception as error:  # an OSError on disk, a botocore error from a bucket
+        logger.warning("Export %s: its file %s was not deleted: %s", job.pk, name, error)
 
 
 class _Stopped(Exception):
@@ -106,44 +120,22 @@ def export_organization(job_id: int) -> None:
     assessments = list(organization_assessments(job.organization_id))
     job.total_steps = sum(3 if a.result is not None else 2 for a in assessments)
     job.file_name = f"{job.organization.slug}-{timezone.now():%Y%m%d-%H%M%S}-{job.pk}.zip"
-    target = export_path(job)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
+    name = export_name(job)
+    assert name is not None
     try:
         _advance(job, 0, total_steps=job.total_steps, file_name=job.file_name)
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            folders: set[str] = set()
-            for assessment in assessments:
-                team, label = assessment.team.name, assessment.label
-                # Two names may read alike once made safe ("Q4 2026" and "q4-2026"): number
-                # the later ones, so unzipping never overwrites a file with another.
-                folder = unique_name(export_filename(team, label, "").rstrip("."), folders)
-                answers = scored_answers(assessment).answers
-                archive.writestr(
-                    f"{folder}/{export_filename(team, label, 'csv')}",
-                    assessment_csv(assessment.bank.bank(), answers),
-                )
-                archive.writestr(
-                    f"{folder}/{export_filename(team, label, 'json')}",
-                    json.dumps(
-                        assessment_json(assessment_record(assessment), answers),
-                        indent=2,
-                        ensure_ascii=False,
-                    ),
-                )
-                _advance(job, 2)
-                if assessment.result is not None:
-                    archive.writestr(
-                        f"{folder}/{report_filename(assessment)}",
-                        report_pdf_bytes(assessment),
-                    )
-                    _advance(job, 1)
-        os.replace(partial, target)
+        # A local temporary file, nameless on disk: it goes when closed, and with the process if
+        # the worker dies, so nothing partial is ever left for anyone to clean up.
+        with tempfile.TemporaryFile(suffix=".zip") as spool:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                _write_archive(job, archive, assessments)
+            _advance(job, 0)  # cancelled meanwhile: nothing to save
+            spool.seek(0)
+            default_storage.save(name, File(spool, name=job.file_name))
     except _Stopped:
-        partial.unlink(missing_ok=True)
         return
     except Exception as error:
-        partial.unlink(missing_ok=True)
+        _remove_file(job)  # a save that broke off leaves nothing as a rule; in case it did
         ended = _end(
             job,
             ExportJob.Status.FAILED,
@@ -153,7 +145,38 @@ def export_organization(job_id: int) -> None:
             return
         raise
     if not _end(job, ExportJob.Status.DONE):
-        target.unlink(missing_ok=True)  # cancelled between the last file and now
+        _remove_file(job)  # cancelled or given up between the last file and now
+
+
+def _write_archive(job: ExportJob, archive: zipfile.ZipFile, assessments: list[Assessment]) -> None:
+    # What the assessments' files lack for a move to another instance: teams, actions, the
+    # rest of each assessment (`manage.py import_organization`, docs/deploy.md).
+    archive.writestr(ORGANIZATION_FILE, organization_manifest(job.organization_id))
+    folders: set[str] = set()
+    for assessment in assessments:
+        team, label = assessment.team.name, assessment.label
+        # Two names may read alike once made safe ("Q4 2026" and "q4-2026"): number the later
+        # ones, so unzipping never overwrites a file with another.
+        folder = unique_name(export_filename(team, label, "").rstrip("."), folders)
+        answers = scored_answers(assessment).answers
+        archive.writestr(
+            f"{folder}/{export_filename(team, label, 'csv')}",
+            assessment_csv(assessment.bank.bank(), answers),
+        )
+        archive.writestr(
+            f"{folder}/{export_filename(team, label, 'json')}",
+            json.dumps(
+                assessment_json(assessment_record(assessment), answers),
+                indent=2,
+                ensure_ascii=False,
+            ),
+        )
+        _advance(job, 2)
+        if assessment.result is not None:
+            archive.writestr(
+                f"{folder}/{report_filename(assessment)}", report_pdf_bytes(assessment)
+            )
+            _advance(job, 1)
 
 
 def _advance(job: ExportJob, steps: int, **fields: object) -> None:

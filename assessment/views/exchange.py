@@ -15,7 +15,6 @@ from assessment.formats.answers_file import AnswersFileError
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
 from assessment.forms.exchange import ImportForm
 from assessment.forms.questionnaire import LABEL_TAKEN, free_label
-from assessment.models import ExportJob
 from assessment.permissions import (
     NO_EXPORT_CANCEL,
     NO_EXPORTS,
@@ -30,7 +29,7 @@ from assessment.selectors.assessments import (
     assessment_labels,
     assessment_record,
 )
-from assessment.selectors.exports import export_is_stale, export_job, export_path
+from assessment.selectors.exports import export_file, export_is_stale, export_job
 from assessment.services.exports import organization_export_cancel, organization_export_start
 from assessment.services.imports import assessment_import, read_import
 from core.http import AuthenticatedHttpRequest
@@ -154,9 +153,12 @@ def organization_export_cancel_request(
 def organization_export_download(
     request: AuthenticatedHttpRequest, slug: str, job_id: int
 ) -> FileResponse:
+    """Streams the ZIP from the file storage, whichever host's worker built it. Through this
+    host rather than a redirect to a presigned bucket URL: the bucket need not be reachable
+    from browsers, and every byte passes the access check above."""
     organization, _ = organization_for_user(request.user, slug)
     job = export_job(organization, job_id)
-    path = export_path(job) if job.status == ExportJob.Status.DONE else None
-    if path is None or not path.is_file():
+    file = export_file(job)
+    if file is None:
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.file_name)
+    return FileResponse(file, as_attachment=True, filename=job.file_name)

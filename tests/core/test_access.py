@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 # Public: signing in, health, and the read-only report links, which open with their token alone
 # (tests/web/test_shares.py covers their expiry, revocation and logging).
 PUBLIC_URL_NAMES = {"login", "healthz", "shared_report", "shared_report_pdf"}
+# Readiness is public like health; the metrics refuse anyone but operators themselves, with a 404
+# (tests/ops/test_metrics.py).
+PUBLIC_URL_NAMES |= {"readyz", "metrics"}
 # An invitation's link opens with its token alone (tests/web/test_invitations.py).
 PUBLIC_URL_NAMES |= {"invitation"}
 # django-allauth's pages that come before an account or a session: signing in (with a code or a

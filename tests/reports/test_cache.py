@@ -1,4 +1,6 @@
-"""The rendered-PDF cache: one render per key, even when requests or workers race for it."""
+"""The rendered-PDF cache: a key names one file in the storage; a miss renders and saves it, a
+hit reads it; a reader never gets part of a PDF, even when requests or workers race for it.
+(The same over an S3 bucket, and two hosts at once: tests/hosts/.)"""
 
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ class CountingRenderer:
         return self.content
 
 
+def files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
 def test_it_renders_once_and_then_serves_the_stored_bytes(tmp_path: Path) -> None:
     cache = PdfCache(tmp_path)
     render = CountingRenderer()
@@ -39,8 +45,19 @@ def test_it_renders_once_and_then_serves_the_stored_bytes(tmp_path: Path) -> Non
 
     assert first == second == b"%PDF-1.7 rendered"
     assert render.calls == 1
-    assert cache.path(KEY).read_bytes() == first
-    assert cache.path(KEY).name == f"7-2-{cache.path(KEY).stem.split('-')[2]}.pdf"
+    # One file, named by the key alone, in the assessment's own folder; no lock file beside it.
+    assert files(tmp_path) == [cache.name(KEY)]
+    assert cache.name(KEY) == f"7/2-{KEY.filename.split('-')[1]}"
+    assert (tmp_path / cache.name(KEY)).read_bytes() == first
+
+
+def test_it_keeps_its_files_under_its_prefix_in_the_default_storage(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    cache = PdfCache("reports")
+
+    cache.get_or_render(KEY, CountingRenderer())
+
+    assert files(tmp_path) == [f"reports/7/{KEY.filename}"]
 
 
 def test_keys_that_differ_in_anything_render_separately(tmp_path: Path) -> None:
@@ -84,12 +101,14 @@ def _render_in_a_worker(folder: str, log: str) -> None:
     assert PdfCache(Path(folder)).get_or_render(KEY, render) == b"%PDF-1.7 from a worker"
 
 
-def test_two_worker_processes_asking_at_once_render_once(tmp_path: Path) -> None:
+def test_two_worker_processes_asking_at_once_both_get_the_whole_pdf(tmp_path: Path) -> None:
+    """Processes (or hosts) share no lock: both may render, and both serve the whole PDF; the
+    file is whole whichever save came last, and no temporary file is left behind."""
     log = tmp_path / "renders.log"
+    folder = tmp_path / "cache"
     context = multiprocessing.get_context("fork")
     workers = [
-        context.Process(target=_render_in_a_worker, args=(str(tmp_path / "cache"), str(log)))
-        for _ in range(2)
+        context.Process(target=_render_in_a_worker, args=(str(folder), str(log))) for _ in range(2)
     ]
     for worker in workers:
         worker.start()
@@ -97,7 +116,9 @@ def test_two_worker_processes_asking_at_once_render_once(tmp_path: Path) -> None
         worker.join(timeout=30)
 
     assert [worker.exitcode for worker in workers] == [0, 0]
-    assert log.read_text().splitlines() == ["rendered"]
+    assert 1 <= len(log.read_text().splitlines()) <= 2
+    assert files(folder) == [PdfCache(folder).name(KEY)]
+    assert (folder / PdfCache(folder).name(KEY)).read_bytes() == b"%PDF-1.7 from a worker"
 
 
 def test_a_failed_render_leaves_no_file_and_the_next_request_renders(tmp_path: Path) -> None:
@@ -109,23 +130,23 @@ def test_a_failed_render_leaves_no_file_and_the_next_request_renders(tmp_path: P
     with pytest.raises(RuntimeError):
         cache.get_or_render(KEY, failing)
 
-    assert not cache.path(KEY).exists()
-    assert [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"] == []
+    assert files(tmp_path) == []
     assert cache.get_or_render(KEY, CountingRenderer()) == b"%PDF-1.7 rendered"
 
 
 def test_a_newer_result_removes_the_older_pdfs_of_the_same_assessment(tmp_path: Path) -> None:
     cache = PdfCache(tmp_path)
     older = PdfKey(7, 1, "layout=1;previous=none")
+    shared = PdfKey(7, 1, "layout=1;previous=none", audience="shared")
     other_assessment = PdfKey(70, 1, "layout=1;previous=none")
-    cache.get_or_render(older, CountingRenderer())
-    cache.get_or_render(other_assessment, CountingRenderer())
+    for key in (older, shared, other_assessment):
+        cache.get_or_render(key, CountingRenderer())
 
     cache.get_or_render(KEY, CountingRenderer())
 
-    assert not cache.path(older).exists()
-    assert cache.path(other_assessment).exists()
-    assert cache.path(KEY).exists()
+    assert files(tmp_path) == sorted(
+        [cache.name(KEY), cache.name(shared), cache.name(other_assessment)]
+    )
 
 
 def test_a_cache_folder_that_cannot_be_made_still_serves_the_pdf(
@@ -150,10 +171,10 @@ def test_a_cache_that_cannot_be_written_still_serves_the_pdf(
 ) -> None:
     cache = PdfCache(tmp_path)
     # The PDF's own name taken by a folder: the final rename fails after the render.
-    cache.path(KEY).mkdir()
+    (tmp_path / cache.name(KEY)).mkdir(parents=True)
     render = CountingRenderer()
 
     assert cache.get_or_render(KEY, render) == b"%PDF-1.7 rendered"
     assert render.calls == 1
     assert "serving the PDF without caching it" in caplog.text
-    assert not list(tmp_path.glob(".*.part"))  # no temporary file left behind
+    assert files(tmp_path) == []  # no temporary file left behind

@@ -7,6 +7,7 @@ import re
 
 import pypdf
 import pytest
+from django.core.files.storage import default_storage
 
 from assessment.models import Assessment
 from assessment.pdf import render as pdf
@@ -209,7 +210,8 @@ def test_a_resubmission_renders_a_new_pdf(alice_client, q4, alice):
 
     assert pdf.render_count() == before + 1
     assert q4.result_version == 2
-    assert [p.name.split("-")[1] for p in report_pdf_cache().folder.glob("*.pdf")] == ["2"]
+    _, cached = default_storage.listdir(f"reports/{q4.pk}")
+    assert [name.split("-")[0] for name in cached] == ["2"]
 
 
 # --- progress since the previous assessment -----------------------------------------------------

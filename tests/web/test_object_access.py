@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.urls import URLPattern
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from assessment.models import (
     Webhook,
     WebhookDelivery,
 )
-from assessment.selectors.exports import export_path
+from assessment.selectors.exports import export_name
 from assessment.services.assessments import assessment_submit
 from assessment.services.shares import share_create
 from core.models import Invitation, Membership, ReportBranding, Role, Team
@@ -37,6 +39,8 @@ pytestmark = pytest.mark.django_db
 NO_OBJECT = {
     "home",
     "healthz",
+    "readyz",  # public readiness: tests/ops/test_readiness.py
+    "metrics",  # operators only, 404 to anyone else: tests/ops/test_metrics.py
     "login",
     "logout",
     "organization_switch",
@@ -88,8 +92,7 @@ def world(alice, draft, mlops_bank, settings, tmp_path):
         status=ExportJob.Status.DONE,
         file_name="acme.zip",
     )
-    export_path(job).parent.mkdir(parents=True)
-    export_path(job).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty ZIP
+    default_storage.save(export_name(job), ContentFile(b"PK\x05\x06" + bytes(18)))  # empty ZIP
     respondent = second.respondents.create(user=member.user, role="data_scientist")
     share, _ = share_create(assessment=draft, by=alice)
     invitation = Invitation.objects.create(

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from assessment.models import ExportJob
@@ -61,6 +64,7 @@ def test_a_zip_of_every_assessment_is_built_in_the_background(alice_client, alic
         "fraud-detection-2026-q4/fraud-detection-2026-q4.csv",
         "fraud-detection-2026-q4/fraud-detection-2026-q4.json",
         "fraud-detection-2026-q4/mlops-maturity-fraud-detection-2026-q4.pdf",
+        "organization.json",
     ]
     exported = json.loads(archive.read(names[1]))
     assert exported["result"]["overall"]["level"] == 2
@@ -107,8 +111,9 @@ def test_jobs_queued_under_the_previous_task_path_still_find_their_task():
     assert import_string("assessment.tasks.export_organization") is export_organization
 
 
-# A worker that died mid-job (kill -9) leaves its job RUNNING with an old heartbeat and a `.part`
-# file: simulated here without killing anything.
+# A worker that died mid-job (kill -9) leaves its job RUNNING with an old heartbeat; its unfinished
+# ZIP was only ever in its own temporary file, but one that died after saving the ZIP and before
+# marking the job done leaves that file in the storage: simulated here without killing anything.
 def dead_worker_job(alice, draft, media: Path, *, minutes_ago: int) -> ExportJob:
     from datetime import timedelta
 
@@ -125,8 +130,7 @@ def dead_worker_job(alice, draft, media: Path, *, minutes_ago: int) -> ExportJob
     ExportJob.objects.filter(pk=job.pk).update(
         heartbeat_at=timezone.now() - timedelta(minutes=minutes_ago)
     )
-    (media / "exports").mkdir(exist_ok=True)
-    (media / "exports" / "acme-dead.part").write_bytes(b"PK half a zip")
+    default_storage.save("exports/acme-dead.zip", ContentFile(b"PK a zip of a dead job"))
     return job
 
 
@@ -140,7 +144,7 @@ def test_a_request_replaces_an_export_whose_worker_stopped_responding(
     dead.refresh_from_db()
     assert (dead.status, dead.error) == ("failed", "stopped: the worker stopped responding")
     assert dead.finished_at is not None
-    assert not (media / "exports" / "acme-dead.part").exists()
+    assert not (media / "exports" / "acme-dead.zip").exists()
     fresh = ExportJob.objects.exclude(pk=dead.pk).get()
     assert fresh.status == "queued"
     assert response["Location"] == f"/orgs/{slug}/exports/{fresh.pk}/"
@@ -156,7 +160,7 @@ def test_a_request_still_joins_an_export_with_a_recent_heartbeat(
     assert response["Location"] == f"/orgs/{slug}/exports/{alive.pk}/"
     alive.refresh_from_db()
     assert alive.status == "running"
-    assert (media / "exports" / "acme-dead.part").exists()
+    assert (media / "exports" / "acme-dead.zip").exists()
     assert ExportJob.objects.count() == 1
 
 
@@ -270,7 +274,7 @@ def test_another_organisation_cannot_cancel_an_export(
     assert job.status == "queued"
 
 
-def test_cancelling_a_running_export_whose_worker_died_removes_its_part_file(
+def test_cancelling_a_running_export_whose_worker_died_removes_its_file(
     alice_client, alice, draft, media
 ):
     job = dead_worker_job(alice, draft, media, minutes_ago=1)
@@ -278,7 +282,7 @@ def test_cancelling_a_running_export_whose_worker_died_removes_its_part_file(
     alice_client.post(f"/orgs/{slug}/exports/{job.pk}/cancel/")
     job.refresh_from_db()
     assert job.status == "cancelled"
-    assert not (media / "exports" / "acme-dead.part").exists()
+    assert not (media / "exports" / "acme-dead.zip").exists()
 
 
 def test_cancelling_a_finished_export_changes_nothing(alice, draft, media):
@@ -297,7 +301,7 @@ def test_a_running_task_stops_at_its_next_step_once_cancelled(
     alice_client, alice, draft, media, monkeypatch
 ):
     """The owner cancels while the worker renders the PDF: the task notices at its next step,
-    stops and leaves no file behind."""
+    stops and leaves no file behind. Nothing reaches the storage before the ZIP is whole."""
     from assessment.services import exports
     from assessment.services.exports import organization_export_cancel
 
@@ -308,7 +312,7 @@ def test_a_running_task_stops_at_its_next_step_once_cancelled(
 
     def render_then_cancel(assessment):
         pdf = render(assessment)
-        assert list(media.rglob("*.part")) != []
+        assert list(media.glob("exports/*")) == []  # the ZIP is still in a temporary file
         organization_export_cancel(job=ExportJob.objects.get(pk=job.pk), by=alice)
         return pdf
 
@@ -316,7 +320,34 @@ def test_a_running_task_stops_at_its_next_step_once_cancelled(
     exports.export_organization.call(job.pk)
     job.refresh_from_db()
     assert (job.status, job.done_steps, job.cancelled_by) == ("cancelled", 2, alice)
-    assert list((media / "exports").iterdir()) == []
+    assert list(media.glob("exports/*")) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zip_saved_after_its_job_was_cancelled_is_deleted(alice, draft, media, monkeypatch):
+    """Cancelled on another host while this worker saved the ZIP: the cancel found no file to
+    delete, so the worker deletes the one it saved."""
+    from assessment.services import exports
+
+    job = exports.organization_export_start(organization=draft.team.organization, by=alice)
+    storage = exports.default_storage
+    saved: list[str] = []
+
+    class CancelledWhileSaving:
+        def save(self, name: str, content: File[bytes]) -> str:
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.CANCELLED)
+            saved.append(storage.save(name, content))
+            return saved[-1]
+
+        def delete(self, name: str) -> None:
+            storage.delete(name)
+
+    monkeypatch.setattr(exports, "default_storage", CancelledWhileSaving())
+    exports.export_organization.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    assert saved == [f"exports/{job.file_name}"]
+    assert list(media.glob("exports/*")) == []
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection, as above
@@ -333,8 +364,8 @@ def test_names_that_read_alike_once_made_safe_never_overwrite_each_other(
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
 
     folders = sorted({name.split("/")[0] for name in archive.namelist()})
-    assert folders == ["fraud-detection-2026-q4", "fraud-detection-2026-q4-2"]
-    assert len(archive.namelist()) == len(set(archive.namelist())) == 4
+    assert folders == ["fraud-detection-2026-q4", "fraud-detection-2026-q4-2", "organization.json"]
+    assert len(archive.namelist()) == len(set(archive.namelist())) == 5
 
 
 def test_unique_name_numbers_repeats():

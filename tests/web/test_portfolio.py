@@ -9,9 +9,9 @@ from collections.abc import Iterable
 import pdfplumber
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 
 from assessment.models import QuestionBank
-from assessment.pdf.portfolio import portfolio_pdf_cache
 from assessment.pdf.render import render_count
 from assessment.reports.portfolio import GAPS, HEATMAP, PLAN, SUMMARY, TREND
 from assessment.selectors.portfolio import organization_portfolio
@@ -166,4 +166,4 @@ def test_asking_again_costs_no_render_until_something_changes(
     assert render_count() == renders + 1
     assert "Not assessed yet" not in pdf_text(changed)
     # Only the newest portfolio of the organisation is kept.
-    assert len(list(portfolio_pdf_cache().folder.glob(f"{acme.pk}-*.pdf"))) == 1
+    assert len(default_storage.listdir(f"portfolios/{acme.pk}")[1]) == 1
