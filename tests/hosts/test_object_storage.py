@@ -232,6 +232,7 @@ def test_an_export_is_saved_to_the_bucket_and_downloaded_from_it(
         "fraud-detection-2026-q4/fraud-detection-2026-q4.csv",
         "fraud-detection-2026-q4/fraud-detection-2026-q4.json",
         "fraud-detection-2026-q4/mlops-maturity-fraud-detection-2026-q4.pdf",
+        "organization.json",
     ]
     assert list(tmp_path.rglob("*")) == []
 
