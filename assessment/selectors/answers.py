@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from assessment.formats.records import AnswerRecord
 from assessment.models import Answer, Assessment, FinalAnswer, Respondent
 from assessment.scoring.types import Bank
@@ -38,6 +40,35 @@ def scored_answers(assessment: Assessment) -> ScoredAnswers:
         return ScoredAnswers(team=True, answers=_records(final.values_list(*ANSWER_FIELDS)))
     own = Answer.objects.filter(respondent__assessment=assessment, respondent__is_lead=True)
     return ScoredAnswers(team=False, answers=_records(own.values_list(*ANSWER_FIELDS)))
+
+
+def scored_answers_of(assessment_ids: Iterable[int]) -> dict[int, ScoredAnswers]:
+    """`scored_answers` for many assessments at once, in four queries whatever their number:
+    what an organisation export reads, so its cost does not grow by queries per assessment."""
+    ids = list(assessment_ids)
+    respondents = dict(
+        Respondent.objects.filter(assessment_id__in=ids)
+        .values("assessment_id")
+        .annotate(count=Count("id"))
+        .values_list("assessment_id", "count")
+    )
+    settled = set(
+        FinalAnswer.objects.filter(assessment_id__in=ids)
+        .values_list("assessment_id", flat=True)
+        .distinct()
+    )
+    team = {i for i in ids if respondents.get(i, 0) > 1 or i in settled}
+    rows: dict[int, list[tuple[str, ...]]] = {i: [] for i in ids}
+    for assessment_id, *fields in FinalAnswer.objects.filter(assessment_id__in=team).values_list(
+        "assessment_id", *ANSWER_FIELDS
+    ):
+        rows[assessment_id].append(tuple(fields))
+    for assessment_id, *fields in Answer.objects.filter(
+        respondent__assessment_id__in=[i for i in ids if i not in team],
+        respondent__is_lead=True,
+    ).values_list("respondent__assessment_id", *ANSWER_FIELDS):
+        rows[assessment_id].append(tuple(fields))
+    return {i: ScoredAnswers(team=i in team, answers=_records(rows[i])) for i in ids}
 
 
 def respondent_answers(respondent: Respondent) -> dict[str, AnswerRecord]:

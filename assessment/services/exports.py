@@ -22,8 +22,9 @@ from django_tasks import task
 
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
 from assessment.formats.organization_file import ORGANIZATION_FILE
+from assessment.formats.records import AnswerRecord
 from assessment.models import Assessment, ExportJob
-from assessment.selectors.answers import scored_answers
+from assessment.selectors.answers import scored_answers_of
 from assessment.selectors.assessments import assessment_record, organization_assessments
 from assessment.selectors.exports import export_name, running_export, stale_before
 from assessment.selectors.organization_file import organization_manifest
@@ -32,6 +33,7 @@ from assessment.services.reports import report_pdf_bytes, report_pdf_warm
 from core.models import Organization
 from core.naming import unique_name
 
+ANSWERS_CHUNK = 200
 STALE_ERROR = "stopped: the worker stopped responding"
 
 logger = logging.getLogger(__name__)
@@ -159,30 +161,39 @@ def _write_archive(job: ExportJob, archive: zipfile.ZipFile, assessments: list[A
     # rest of each assessment (`manage.py import_organization`, docs/deploy.md).
     archive.writestr(ORGANIZATION_FILE, organization_manifest(job.organization_id))
     folders: set[str] = set()
-    for assessment in assessments:
-        team, label = assessment.team.name, assessment.label
-        # Two names may read alike once made safe ("Q4 2026" and "q4-2026"): number the later
-        # ones, so unzipping never overwrites a file with another.
-        folder = unique_name(export_filename(team, label, "").rstrip("."), folders)
-        answers = scored_answers(assessment).answers
-        archive.writestr(
-            f"{folder}/{export_filename(team, label, 'csv')}",
-            assessment_csv(assessment.bank.bank(), answers),
-        )
-        archive.writestr(
-            f"{folder}/{export_filename(team, label, 'json')}",
-            json.dumps(
-                assessment_json(assessment_record(assessment), answers),
-                indent=2,
-                ensure_ascii=False,
-            ),
-        )
-        _advance(job, 2)
-        if assessment.result is not None:
-            archive.writestr(
-                f"{folder}/{report_filename(assessment)}", report_pdf_bytes(assessment)
-            )
-            _advance(job, 1)
+    # Read by chunks: the answers of a whole chunk in four queries, and memory bounded however
+    # large the client.
+    for start in range(0, len(assessments), ANSWERS_CHUNK):
+        chunk = assessments[start : start + ANSWERS_CHUNK]
+        answers_of = scored_answers_of(a.pk for a in chunk)
+        for assessment in chunk:
+            _write_assessment(archive, assessment, answers_of[assessment.pk].answers, folders)
+            # One beat per assessment, its files counted at once.
+            _advance(job, 3 if assessment.result is not None else 2)
+
+
+def _write_assessment(
+    archive: zipfile.ZipFile,
+    assessment: Assessment,
+    answers: dict[str, AnswerRecord],
+    folders: set[str],
+) -> None:
+    team, label = assessment.team.name, assessment.label
+    # Two names may read alike once made safe ("Q4 2026" and "q4-2026"): number the later
+    # ones, so unzipping never overwrites a file with another.
+    folder = unique_name(export_filename(team, label, "").rstrip("."), folders)
+    archive.writestr(
+        f"{folder}/{export_filename(team, label, 'csv')}",
+        assessment_csv(assessment.bank.bank(), answers),
+    )
+    archive.writestr(
+        f"{folder}/{export_filename(team, label, 'json')}",
+        json.dumps(
+            assessment_json(assessment_record(assessment), answers), indent=2, ensure_ascii=False
+        ),
+    )
+    if assessment.result is not None:
+        archive.writestr(f"{folder}/{report_filename(assessment)}", report_pdf_bytes(assessment))
 
 
 def _advance(job: ExportJob, steps: int, **fields: object) -> None:

@@ -66,3 +66,34 @@ def test_warming_a_report_without_a_result_does_nothing(alice, draft):
     report_pdf_warm.call(draft.pk)
     report_pdf_warm.call(999_999)
     assert render_count() == before
+
+
+def test_an_export_reads_answers_by_chunks_not_by_assessment(
+    alice, acme_team, quarters, mlops_bank, settings, tmp_path, django_assert_max_num_queries
+):
+    """Two more assessments (a draft and a team one) cost no query of the answers: the reads
+    that remain per assessment are its report's cache key, and one progress beat."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MEDIA_ROOT = tmp_path
+    for assessment in quarters:
+        report_pdf_warm.call(assessment.pk)
+
+    def export_queries() -> int:
+        job = ExportJob.objects.create(organization=acme_team.organization, requested_by=alice)
+        with CaptureQueriesContext(connection) as captured:
+            export_organization.call(job.pk)
+        answer_reads = [
+            q["sql"]
+            for q in captured.captured_queries
+            if '"assessment_answer"' in q["sql"] or '"assessment_finalanswer"' in q["sql"]
+        ]
+        job.refresh_from_db()
+        assert job.status == "done"
+        return len(answer_reads)
+
+    few = export_queries()
+    assessment_start(team=acme_team, bank=mlops_bank, label="Draft", targets={}, by=alice)
+    assessment_start(team=acme_team, bank=mlops_bank, label="Draft 2", targets={}, by=alice)
+    assert export_queries() == few
