@@ -181,7 +181,9 @@ def manage(env: dict[str, str], *args: str) -> str:
 def prepare(env: dict[str, str]) -> dict[str, object]:
     manage(env, "migrate", "--noinput")
     manage(env, "load_question_bank", "fixtures/question_banks")
-    manage(env, "load_demo")
+    # The demo's published password is fine on this throwaway database; load_demo asks for
+    # DEBUG to say so (it refuses on a real server).
+    manage(env | {"DEBUG": "1"}, "load_demo")
     manage(env, "collectstatic", "--noinput")
     result = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "bench" / "load_prepare.py")],
@@ -291,7 +293,7 @@ def login(port: int) -> dict[str, str]:
     cookies: dict[str, str] = {}
     request(port, "GET", "/login/", cookies)
     token = cookies["csrftoken"]
-    form = {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    form = {"login": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token}
     status, _ = request(port, "POST", "/login/", cookies, form)
     if status != 302 or "sessionid" not in cookies:
         raise SystemExit(f"login as {USERNAME!r} failed (status {status})")

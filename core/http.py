@@ -9,8 +9,15 @@ handed to a service as the person who acted.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+
+
+def attachment(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download: the browser saves it under `filename` rather than showing it."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessment.models import Answer, Assessment, FinalAnswer, Respondent
+from assessment.scoring.types import Answer as ScoredAnswer
 from assessment.scoring.types import AnswerValue
 from assessment.services.assessments import lock_draft
 
@@ -25,6 +26,11 @@ class AnswerData:
     evidence: str = ""
     note: str = ""
     reason: str = ""
+
+    @classmethod
+    def of(cls, answer: ScoredAnswer) -> AnswerData:
+        """The engine's answer (from a file or the API), as it is stored."""
+        return cls(answer.value.value, answer.evidence, answer.note, answer.reason)
 
 
 def answers_save(

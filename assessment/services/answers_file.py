@@ -37,14 +37,6 @@ def assessment_fill_from_file(
         return answers_save(
             assessment=assessment,
             respondent=respondent,
-            changes={
-                code: AnswerData(
-                    value=answer.value.value,
-                    evidence=answer.evidence,
-                    note=answer.note,
-                    reason=answer.reason,
-                )
-                for code, answer in given.answers.items()
-            },
+            changes={code: AnswerData.of(answer) for code, answer in given.answers.items()},
             by=by,
         )

@@ -101,15 +101,7 @@ def assessment_import(
         answers_save(
             assessment=assessment,
             respondent=assessment.respondents.get(is_lead=True),
-            changes={
-                code: AnswerData(
-                    value=answer.value.value,
-                    evidence=answer.evidence,
-                    note=answer.note,
-                    reason=answer.reason,
-                )
-                for code, answer in given.answers.items()
-            },
+            changes={code: AnswerData.of(answer) for code, answer in given.answers.items()},
             by=by,
         )
     return assessment

@@ -32,21 +32,15 @@ from assessment.selectors.assessments import (
 from assessment.selectors.exports import export_file, export_is_stale, export_job
 from assessment.services.exports import organization_export_cancel, organization_export_start
 from assessment.services.imports import assessment_import, read_import
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, attachment
 from core.selectors import organization_for_user, team_for_user
-
-
-def _download(content: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_GET
 def assessment_export_csv(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = assessment_for_user(request.user, assessment_id)
     answers = scored_answers(assessment).answers
-    return _download(
+    return attachment(
         assessment_csv(assessment.bank.bank(), answers),
         "text/csv; charset=utf-8",
         export_filename(assessment.team.name, assessment.label, "csv"),
@@ -57,7 +51,7 @@ def assessment_export_csv(request: AuthenticatedHttpRequest, assessment_id: int)
 def assessment_export_json(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment, _ = assessment_for_user(request.user, assessment_id)
     answers = scored_answers(assessment).answers
-    return _download(
+    return attachment(
         json.dumps(
             assessment_json(assessment_record(assessment), answers), indent=2, ensure_ascii=False
         ),

@@ -20,7 +20,7 @@ from assessment.formats.action_plan import (
 )
 from assessment.formats.text import query_text
 from assessment.selectors.plan_exports import plan_export
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, attachment
 from core.models import Team
 from core.selectors import team_for_user
 
@@ -40,12 +40,6 @@ def _plan(request: AuthenticatedHttpRequest, team: Team) -> tuple[ActionPlan, da
     return plan, today
 
 
-def _download(content: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def team_plan_csv(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     # Access first (404 for another organisation's team): a stranger learns nothing more.
@@ -55,7 +49,7 @@ def team_plan_csv(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespon
         return HttpResponseBadRequest(UNKNOWN_FLAVOUR, content_type="text/plain; charset=utf-8")
     plan, today = _plan(request, team)
     # Jira's file is the default download; GitHub's says so, as both may sit in one folder.
-    return _download(
+    return attachment(
         plan_csv(plan, flavour),
         "text/csv; charset=utf-8",
         plan_filename(plan.team, today, "csv", suffix="" if flavour == "jira" else flavour),
@@ -66,7 +60,7 @@ def team_plan_csv(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespon
 def team_plan_json(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team, _ = team_for_user(request.user, team_id)  # 404 for another organisation's team
     plan, today = _plan(request, team)
-    return _download(
+    return attachment(
         json.dumps(plan_json(plan), indent=2, ensure_ascii=False),
         "application/json",
         plan_filename(plan.team, today, "json"),

@@ -11,7 +11,7 @@ from assessment.reports.docx import DOCX_CONTENT_TYPE, report_docx
 from assessment.selectors.assessments import assessment_for_user
 from assessment.selectors.report import report_context, report_filename, report_sources
 from assessment.services.reports import report_pdf_bytes
-from core.http import AuthenticatedHttpRequest
+from core.http import AuthenticatedHttpRequest, attachment
 
 
 @require_GET
@@ -32,9 +32,7 @@ def assessment_report_pdf(request: AuthenticatedHttpRequest, assessment_id: int)
     assessment, _ = assessment_for_user(request.user, assessment_id)
     if assessment.result is None:
         return redirect("assessment_review", assessment.pk)
-    response = HttpResponse(report_pdf_bytes(assessment), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
-    return response
+    return attachment(report_pdf_bytes(assessment), "application/pdf", report_filename(assessment))
 
 
 @require_GET
@@ -44,6 +42,4 @@ def assessment_report_docx(request: AuthenticatedHttpRequest, assessment_id: int
         return redirect("assessment_review", assessment.pk)
     data = report_docx(report_context(report_sources(assessment)))
     filename = report_filename(assessment).removesuffix(".pdf") + ".docx"
-    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(data, DOCX_CONTENT_TYPE, filename)

@@ -94,12 +94,7 @@ def _save(
         saved = answers_save(
             assessment=assessment,
             respondent=respondent,
-            changes={
-                code: AnswerData(
-                    value=a.value.value, evidence=a.evidence, note=a.note, reason=a.reason
-                )
-                for code, a in answers.items()
-            },
+            changes={code: AnswerData.of(answer) for code, answer in answers.items()},
             by=user_of(request),
         )
     except AssessmentLocked:

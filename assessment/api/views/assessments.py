@@ -56,6 +56,7 @@ from assessment.services.assessments import (
     assessment_submit,
 )
 from assessment.services.reports import report_pdf_bytes
+from core.http import attachment
 from core.selectors import team_for_user
 
 LABEL_TAKEN = "This team already has an assessment with this label."
@@ -252,9 +253,8 @@ class AssessmentReport(generics.GenericAPIView[Assessment]):
         assessment, _ = assessment_for_api(request, assessment_id)
         if assessment.result is None:
             raise NotFound(NOT_SUBMITTED_YET)
-        response = HttpResponse(report_pdf_bytes(assessment), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report_filename(assessment)}"'
-        return response
+        pdf = report_pdf_bytes(assessment)
+        return attachment(pdf, "application/pdf", report_filename(assessment))
 
 
 class TeamComparison(generics.GenericAPIView[Assessment]):
