@@ -31,7 +31,9 @@ def quarters(alice, acme_team, mlops_bank) -> list[Assessment]:
 
 
 def queued_warmups() -> list[int]:
-    rows = DBTaskResult.objects.filter(task_path__endswith="report_pdf_warm").order_by("pk")
+    rows = DBTaskResult.objects.filter(task_path__endswith="report_pdf_warm").order_by(
+        "enqueued_at"
+    )
     return [row.args_kwargs["args"][0] for row in rows]
 
 
