@@ -46,6 +46,16 @@ TEAM_ARCHIVED = (
 PLAN_ARCHIVED = (
     "This team is archived: its action plan is kept to read; restore the team to change it."
 )
+
+
+def plan_refusal(membership: Membership, archived: bool) -> str:
+    """Why a team's action plan may not be changed ("" when it may): viewers read it, and an
+    archived team's is kept to read. The pages and the API ask the same question."""
+    if not may_edit(membership):
+        return READ_ONLY_ROLE
+    return PLAN_ARCHIVED if archived else ""
+
+
 NO_TEAMS = "Only an owner or a consultant can create, rename or archive teams."
 NO_ORGANIZATIONS = "Only staff can create organisations on this instance: ask an administrator."
 

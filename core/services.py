@@ -34,7 +34,7 @@ def organization_create(*, name: str, by: User) -> Organization:
     for attempt in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
-                organization = Organization.objects.create(name=name, slug=_free_slug(name))
+                organization = Organization.objects.create(name=name, slug=free_slug(name))
                 Membership.objects.create(organization=organization, user=by, role=Role.OWNER)
                 _record(organization.pk, OrganizationEvent.Kind.ORGANIZATION_CREATED, by, name)
             return organization
@@ -44,7 +44,7 @@ def organization_create(*, name: str, by: User) -> Organization:
     raise AssertionError("unreachable")
 
 
-def _free_slug(name: str) -> str:
+def free_slug(name: str) -> str:
     """The name as a slug, numbered until no organisation has it ("acme", "acme-2", ...)."""
     base = (slugify(name) or "organisation")[:70]
     if base in RESERVED_SLUGS:

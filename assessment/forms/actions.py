@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from assessment.models import ACTION_NOTES_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Action
+from assessment.services.actions import action_fields
 from core.forms import one_line_name
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -69,15 +70,11 @@ class ActionForm(forms.Form):
 
     @classmethod
     def initial_for(cls, action: Action) -> dict[str, Any]:
-        return {
-            "title": action.title,
-            "practices": ", ".join(action.practices),
-            "owner": str(action.owner_id) if action.owner_id else NO_OWNER,
-            "owner_name": action.owner_name,
-            "due_on": action.due_on,
-            "status": action.status,
-            "dropped_reason": action.dropped_reason,
-            "notes": action.notes,
+        fields = action_fields(action)
+        owner_id = fields.pop("owner_id")
+        return fields | {
+            "practices": ", ".join(fields["practices"]),
+            "owner": str(owner_id) if owner_id else NO_OWNER,
         }
 
     def clean_practices(self) -> list[str]:

@@ -261,6 +261,10 @@ class Answer:
         return self.value.points
 
 
+# What an assessment in the app is always scored with; an answers file may ask for another.
+DEFAULT_THRESHOLD = 80.0
+
+
 @dataclass(frozen=True)
 class AssessmentInput:
     """Everything the engine needs besides the bank."""
@@ -268,4 +272,4 @@ class AssessmentInput:
     answers: dict[str, Answer] = field(default_factory=dict)  # by question code
     team: dict[str, Presence] = field(default_factory=dict)  # by role code
     targets: dict[str, int] = field(default_factory=dict)  # by phase code
-    threshold: float = 80.0  # percent a cell needs to be met
+    threshold: float = DEFAULT_THRESHOLD  # percent a cell needs to be met

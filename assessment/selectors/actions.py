@@ -34,6 +34,11 @@ def owner_label(action: Action) -> str:
     return action.owner_name
 
 
+def by_due_date(action: Action) -> tuple[bool, date]:
+    """A sort key: the earliest due first, undated last."""
+    return action.due_on is None, action.due_on or date.max
+
+
 def is_overdue(action: Action, today: date) -> bool:
     return action.is_open and action.due_on is not None and action.due_on < today
 
@@ -67,7 +72,7 @@ def team_plan(team: Team, today: date) -> TeamPlan:
 def _plan(actions: list[Action], today: date) -> TeamPlan:
     open_ = sorted(
         (a for a in actions if a.is_open),
-        key=lambda a: (a.due_on is None, a.due_on or today, a.pk),
+        key=lambda a: (*by_due_date(a), a.pk),
     )
     done = sorted(
         (a for a in actions if a.status == Action.Status.DONE),
@@ -89,7 +94,7 @@ def organization_open_actions(organization: Organization) -> list[Action]:
                 status__in=Action.OPEN,
             )
         ),
-        key=lambda a: (a.due_on is None, a.due_on or date.max, a.team.name.lower(), a.pk),
+        key=lambda a: (*by_due_date(a), a.team.name.lower(), a.pk),
     )
 
 
@@ -131,5 +136,5 @@ def actions_owned_by(user: AnyUser) -> list[Action]:
                 team__organization__memberships__user=user,
             )
         ),
-        key=lambda a: (a.due_on is None, a.due_on or date.max, a.pk),
+        key=lambda a: (*by_due_date(a), a.pk),
     )

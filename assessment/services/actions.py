@@ -85,6 +85,12 @@ def _from_recommendation(
     )
 
 
+def action_fields(action: Action) -> dict[str, Any]:
+    """Its editable fields as they stand (`EDITABLE`): what a form starts from, and what a
+    partial change (the API's PATCH) is laid over."""
+    return {name: getattr(action, name) for name in EDITABLE}
+
+
 def action_create(*, team: Team, by: User, **fields: Any) -> Action:
     """An action of the lead's own; `fields` as `EDITABLE`."""
     action = Action(team=team, created_by=by, updated_by=by)

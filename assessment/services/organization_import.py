@@ -38,7 +38,6 @@ from assessment.formats.organization_file import (
     ArchivedAssessment,
     OrganizationArchive,
     OrganizationFileError,
-    OrganizationManifest,
     Person,
     TeamEntry,
 )
@@ -58,8 +57,7 @@ from assessment.scoring.types import AssessmentInput
 from assessment.selectors.banks import question_bank
 from assessment.services.standings import team_standing_refresh
 from core.models import Membership, Organization, OrganizationEvent, Role, Team
-from core.naming import unique_name
-from core.services import RESERVED_SLUGS
+from core.services import RESERVED_SLUGS, free_slug
 
 BANK_NOT_LOADED = (
     "bank: {key} is not loaded on this server ({count} assessment(s), e.g. {example}); an "
@@ -175,8 +173,10 @@ def _organization(archive: OrganizationArchive, by: User, slug: str | None) -> O
     for attempt in range(SLUG_ATTEMPTS):
         try:
             with transaction.atomic():
+                # The exported slug, numbered as a new organisation's would be ("acme-2").
+                exported = slugify(archive.manifest.slug) or archive.manifest.name
                 organization = Organization.objects.create(
-                    name=name, slug=slug if slug is not None else _free_slug(archive.manifest)
+                    name=name, slug=slug if slug is not None else free_slug(exported)
                 )
         except IntegrityError:
             if slug is not None:
@@ -193,16 +193,6 @@ def _organization(archive: OrganizationArchive, by: User, slug: str | None) -> O
         )
         return organization
     raise AssertionError("unreachable")
-
-
-def _free_slug(manifest: OrganizationManifest) -> str:
-    """The exported slug, numbered until no organisation here has it ("acme", "acme-2", ...),
-    as `core.services.organization_create` numbers a new organisation's."""
-    base = (slugify(manifest.slug) or slugify(manifest.name) or "organisation")[:70]
-    if base in RESERVED_SLUGS:
-        base = f"{base}-organisation"
-    taken = set(Organization.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return unique_name(base, taken)
 
 
 def _teams(organization: Organization, entries: tuple[TeamEntry, ...], by: User) -> dict[str, Team]:

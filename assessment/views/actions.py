@@ -15,7 +15,7 @@ from django.utils.timezone import localdate
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.forms.actions import AcceptForm, ActionForm
-from assessment.permissions import PLAN_ARCHIVED, READ_ONLY_ROLE, may_edit
+from assessment.permissions import may_edit, plan_refusal
 from assessment.reports.result_view import result_view
 from assessment.scoring.results import Result
 from assessment.selectors.actions import (
@@ -35,10 +35,8 @@ from core.selectors import display_name, organization_for_user, organization_mem
 
 
 def _check_may_edit(team: Team, membership: Membership) -> None:
-    if not may_edit(membership):
-        raise PermissionDenied(READ_ONLY_ROLE)
-    if team.archived_at is not None:
-        raise PermissionDenied(PLAN_ARCHIVED)
+    if refusal := plan_refusal(membership, team.archived_at is not None):
+        raise PermissionDenied(refusal)
 
 
 def _action_form(
@@ -160,7 +158,7 @@ def organization_actions(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
             "organization": organization,
             "membership": membership,
             "actions": actions,
-            "overdue": sum(1 for a in actions if a.due_on is not None and a.due_on < today),
+            "overdue": sum(1 for a in actions if is_overdue(a, today)),
             "today": today,
         },
     )

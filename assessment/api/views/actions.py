@@ -13,15 +13,20 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessment.api.access import assessment_for_api, check_edit, token_allows
+from assessment.api.access import assessment_for_api, token_allows
 from assessment.api.base import user_of
 from assessment.api.problems import Invalid
 from assessment.api.serializers import AcceptSerializer, ActionSerializer, ActionWriteSerializer
 from assessment.models import Action
-from assessment.permissions import PLAN_ARCHIVED
+from assessment.permissions import plan_refusal
 from assessment.selectors.actions import action_for_user
 from assessment.selectors.banks import practice_codes
-from assessment.services.actions import action_create, action_update, actions_accept
+from assessment.services.actions import (
+    action_create,
+    action_fields,
+    action_update,
+    actions_accept,
+)
 from core.models import Membership, Team
 from core.selectors import team_for_user
 
@@ -29,9 +34,8 @@ NO_RESULT = "This assessment has no result yet, so nothing to accept: submit it 
 
 
 def _check_plan_writable(team: Team, membership: Membership) -> None:
-    check_edit(membership)
-    if team.archived_at is not None:
-        raise PermissionDenied(PLAN_ARCHIVED)
+    if refusal := plan_refusal(membership, team.archived_at is not None):
+        raise PermissionDenied(refusal)
 
 
 def _write_context(team: Team) -> dict[str, Any]:
@@ -86,16 +90,7 @@ class ActionDetail(generics.GenericAPIView[Action]):
         action, membership = action_for_user(user_of(request), action_id)
         token_allows(request, action.team.organization_id)
         _check_plan_writable(action.team, membership)
-        current = {
-            "title": action.title,
-            "practices": action.practices,
-            "owner_id": action.owner_id,
-            "owner_name": action.owner_name,
-            "due_on": action.due_on,
-            "status": action.status,
-            "dropped_reason": action.dropped_reason,
-            "notes": action.notes,
-        }
+        current = action_fields(action)
         if not isinstance(request.data, dict):
             raise Invalid([("", "Send a JSON object of the fields to change.")])
         # One owner: naming a member replaces a named owner, and a name replaces a member.

@@ -18,7 +18,7 @@ from assessment.api.access import assessment_for_api, check_edit
 from assessment.api.base import user_of
 from assessment.api.problems import Invalid, answers_file_problems, conflict
 from assessment.api.serializers import AnswerSerializer, AnswersWriteSerializer
-from assessment.api.views.assessments import DEFAULT_THRESHOLD, THRESHOLD_FIXED
+from assessment.api.views.assessments import THRESHOLD_FIXED
 from assessment.formats.answers_file import (
     AnswersFileError,
     load_answers_text,
@@ -27,7 +27,7 @@ from assessment.formats.answers_file import (
 )
 from assessment.models import Assessment, Respondent
 from assessment.permissions import SUBMITTED_READ_ONLY, phase_refusal
-from assessment.scoring.types import Answer, Bank
+from assessment.scoring.types import DEFAULT_THRESHOLD, Answer, Bank
 from assessment.selectors.answers import scored_answers
 from assessment.selectors.respondents import respondent_for
 from assessment.services.answers import AnswerData, answers_save

@@ -42,6 +42,7 @@ from assessment.permissions import (
     may_reopen,
 )
 from assessment.scoring.compare import compare_results, question_codes
+from assessment.scoring.types import DEFAULT_THRESHOLD
 from assessment.selectors.answers import is_team_assessment
 from assessment.selectors.assessments import stored_result
 from assessment.selectors.banks import latest_question_banks, question_bank
@@ -63,7 +64,6 @@ LABEL_TAKEN = "This team already has an assessment with this label."
 UNKNOWN_BANK = "No question bank {key} is published here: GET /api/v1/banks/ lists them."
 NO_SUCH_TEAM = "No such team in your organisations: GET /api/v1/organizations/{slug}/teams/."
 THRESHOLD_FIXED = "An assessment here is scored with the threshold 80: leave threshold out."
-DEFAULT_THRESHOLD = 80.0
 NOT_SUBMITTED_YET = "This assessment has no result yet: submit it first."
 
 
