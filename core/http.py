@@ -8,6 +8,9 @@ handed to a service as the person who acted.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 
@@ -21,3 +24,18 @@ def attachment(content: str | bytes, content_type: str, filename: str) -> HttpRe
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(status: int, instance: str, detail: str) -> dict[str, Any]:
+    """An RFC 9457 problem's body, the one error format of the API (assessment/api/problems.py)
+    and of the addresses under /api/ no view answers (core/views/errors.py)."""
+    return {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }

@@ -13,7 +13,6 @@ A request with problems in its data lists every one of them, with where it is:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import Any
 
 from rest_framework import exceptions
@@ -24,8 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from assessment.formats.answers_file import AnswersFileError
+from core.http import PROBLEM_CONTENT_TYPE, problem
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 INVALID_TYPE = "urn:mlops-maturity:problem:invalid"
 
 
@@ -51,15 +50,7 @@ def _located(problem: str) -> tuple[str, str]:
 def conflict(request: Request, detail: str) -> Response:
     """409: the object is not in a state that allows this (a submitted assessment's answers)."""
     return Response(
-        {
-            "type": "about:blank",
-            "title": "Conflict",
-            "status": 409,
-            "detail": detail,
-            "instance": request.path,
-        },
-        status=409,
-        content_type=PROBLEM_CONTENT_TYPE,
+        problem(409, request.path, detail), status=409, content_type=PROBLEM_CONTENT_TYPE
     )
 
 
@@ -72,12 +63,7 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request.accepted_renderer = JSONRenderer()
     request.accepted_media_type = "application/json"
     status = response.status_code
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "instance": request.path,
-    }
+    body = problem(status, request.path, "")
     if isinstance(exc, exceptions.ValidationError):
         errors = (
             [{"field": f, "message": m} for f, m in exc.problems]

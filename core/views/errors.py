@@ -4,23 +4,17 @@ problem details (RFC 9457) like every other API error, so a script never has to 
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from core.http import PROBLEM_CONTENT_TYPE, problem
+
 API_PREFIX = "/api/"
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 def _problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
-    body = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-    }
+    body = problem(status, request.path, detail)
     return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
