@@ -4,6 +4,7 @@ of queries, whatever the number of actions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -65,11 +66,20 @@ def _with_people(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def team_plan(team: Team, today: date) -> TeamPlan:
     """One query."""
-    actions = list(_with_people(Action.objects.filter(team=team)))
-    return _plan(actions, today)
+    return plan_of(list(_with_people(Action.objects.filter(team=team))), today)
 
 
-def _plan(actions: list[Action], today: date) -> TeamPlan:
+def teams_actions(team_ids: Iterable[int]) -> dict[int, list[Action]]:
+    """Every action of each of these teams, owners joined, by team id: one query for them all
+    (an organisation export reads its teams' plans this way, chunk by chunk)."""
+    by_team: dict[int, list[Action]] = {}
+    for action in _with_people(Action.objects.filter(team_id__in=set(team_ids))):
+        by_team.setdefault(action.team_id, []).append(action)
+    return by_team
+
+
+def plan_of(actions: list[Action], today: date) -> TeamPlan:
+    """One team's actions as its plan reads on `today`."""
     open_ = sorted(
         (a for a in actions if a.is_open),
         key=lambda a: (*by_due_date(a), a.pk),
@@ -111,15 +121,26 @@ def open_practices(team: Team) -> set[str]:
 def done_between(team_id: int, start: datetime | None, end: datetime) -> tuple[DoneAction, ...]:
     """The team's actions marked done after `start` (None: ever) and up to `end`, oldest
     first: those a follow-up between two submissions looks at. One query."""
-    actions = Action.objects.filter(team_id=team_id, status=Action.Status.DONE, done_at__lte=end)
-    if start is not None:
-        actions = actions.filter(done_at__gt=start)
-    return tuple(
-        DoneAction(id=pk, title=title, practices=tuple(practices))
-        for pk, title, practices in actions.order_by("done_at", "pk").values_list(
-            "pk", "title", "practices"
-        )
+    return done_in(Action.objects.filter(team_id=team_id, status=Action.Status.DONE), start, end)
+
+
+def done_in(
+    actions: Iterable[Action], start: datetime | None, end: datetime
+) -> tuple[DoneAction, ...]:
+    """Of `actions`, those marked done after `start` (None: ever) and up to `end`, oldest
+    first."""
+    done = sorted(
+        (
+            a
+            for a in actions
+            if a.status == Action.Status.DONE
+            and a.done_at is not None
+            and a.done_at <= end
+            and (start is None or a.done_at > start)
+        ),
+        key=lambda a: (a.done_at, a.pk),
     )
+    return tuple(DoneAction(id=a.pk, title=a.title, practices=tuple(a.practices)) for a in done)
 
 
 def actions_owned_by(user: AnyUser) -> list[Action]:

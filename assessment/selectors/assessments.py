@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -37,6 +39,14 @@ def assessment_by_id(assessment_id: int) -> Assessment | None:
         .filter(pk=assessment_id)
         .first()
     )
+
+
+def assessments_by_ids(assessment_ids: Iterable[int]) -> list[Assessment]:
+    """Those of these assessments that exist, in the order given, for tasks (no access check):
+    one query."""
+    ids = list(assessment_ids)
+    found = Assessment.objects.select_related("team__organization", "bank").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def team_assessments(team: Team) -> list[Assessment]:
@@ -102,20 +112,6 @@ def previous_submitted_assessment(assessment: Assessment) -> Assessment | None:
         .exclude(pk=assessment.pk)
         .order_by("-created_at", "-pk")
         .first()
-    )
-
-
-def team_history(assessment: Assessment) -> list[Assessment]:
-    """The team's submitted assessments up to and including this one, oldest first."""
-    return list(
-        Assessment.objects.filter(
-            team_id=assessment.team_id,
-            status=AssessmentStatus.SUBMITTED,
-            created_at__lte=assessment.created_at,
-        )
-        .exclude(summary=None)
-        .order_by("created_at", "pk")
-        .only("id", "label", "summary", "result_version", "submitted_at")
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assessment.models import Assessment, ReportCommentary
@@ -41,7 +42,37 @@ class Signature:
 def report_signature(assessment: Assessment, *, published_only: bool = False) -> Signature:
     """`published_only`: for readers outside the organisation (shared links), who see the
     consultant's words once published and never a draft."""
-    record = ReportCommentary.objects.filter(assessment=assessment).first()
+    return report_signatures([assessment], published_only=published_only)[assessment.pk]
+
+
+def report_signatures(
+    assessments: Sequence[Assessment], *, published_only: bool = False
+) -> dict[int, Signature]:
+    """`report_signature` of each assessment, by id: two queries, however many."""
+    records = {
+        r.assessment_id: r
+        for r in ReportCommentary.objects.filter(assessment_id__in=[a.pk for a in assessments])
+    }
+    organizations = {a.team.organization_id for a in assessments}
+    # Built once per organisation: a logo is encoded once, not once per report.
+    live = {
+        b.organization_id: _branding(b)
+        for b in ReportBranding.objects.filter(organization_id__in=organizations)
+    }
+    return {
+        a.pk: _signature(
+            records.get(a.pk),
+            live.get(a.team.organization_id, NO_BRANDING),
+            published_only=published_only,
+        )
+        for a in assessments
+    }
+
+
+def _signature(
+    record: ReportCommentary | None, live: Branding, *, published_only: bool
+) -> Signature:
+    """The frozen copy once published; else `live`, the organisation's branding today."""
     if record is not None and record.frozen is not None:
         frozen_branding, words = record.frozen["branding"], record.frozen["commentary"]
         logo = base64.b64decode(frozen_branding.get("logo", ""))
@@ -52,21 +83,19 @@ def report_signature(assessment: Assessment, *, published_only: bool = False) ->
             logo_data_uri=logo_data_uri(logo),
         )
         return Signature(branding, _commentary(words["executive"], words["notes"], False), record)
-    live = ReportBranding.objects.filter(organization_id=assessment.team.organization_id).first()
-    branding = (
-        Branding(
-            prepared_by=live.prepared_by,
-            firm=live.firm,
-            confidentiality=live.confidentiality,
-            logo_data_uri=logo_data_uri(bytes(live.logo)),
-        )
-        if live is not None
-        else NO_BRANDING
-    )
     if record is None or published_only:
-        return Signature(branding, NO_COMMENTARY, record)
+        return Signature(live, NO_COMMENTARY, record)
     written = bool(record.executive or any(record.notes.values()))
-    return Signature(branding, _commentary(record.executive, record.notes, written), record)
+    return Signature(live, _commentary(record.executive, record.notes, written), record)
+
+
+def _branding(live: ReportBranding) -> Branding:
+    return Branding(
+        prepared_by=live.prepared_by,
+        firm=live.firm,
+        confidentiality=live.confidentiality,
+        logo_data_uri=logo_data_uri(bytes(live.logo)),
+    )
 
 
 def _commentary(executive: str, notes: dict[str, str], draft: bool) -> Commentary:

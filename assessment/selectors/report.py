@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.text import slugify
 from django.utils.timezone import localdate
 
-from assessment.models import Action, Assessment
+from assessment.models import Action, Assessment, AssessmentStatus
 from assessment.pdf.cache import PdfKey
 from assessment.reports.report import ReportContext, build_report
 from assessment.reports.sections.cover import Cover
@@ -21,14 +23,9 @@ from assessment.reports.sections.plan import Plan, PlanAction
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.consensus import TeamSnapshot
 from assessment.scoring.followup import DoneAction
-from assessment.selectors.actions import TeamPlan, done_between, owner_label, team_plan
-from assessment.selectors.assessments import (
-    previous_submitted_assessment,
-    stored_result,
-    team_history,
-    trend_points,
-)
-from assessment.selectors.commentary import Signature, report_signature
+from assessment.selectors.actions import TeamPlan, done_in, owner_label, plan_of, teams_actions
+from assessment.selectors.assessments import stored_result, trend_points
+from assessment.selectors.commentary import Signature, report_signatures
 from assessment.selectors.respondents import respondents, role_holders
 from core.selectors import display_name
 
@@ -90,23 +87,82 @@ def report_sources(
     """For an assessment that has a result (submitted, or reopened since). `shared`: as read
     through a link by someone outside the organisation: a draft commentary is left out.
     `today`: the day the action plan is read as of (the local date by default)."""
-    if assessment.result is None:
-        raise ValueError(f"assessment {assessment.pk} has no result to report on")
-    previous = previous_submitted_assessment(assessment)
-    done: tuple[DoneAction, ...] = ()
-    if previous is not None and assessment.submitted_at is not None:
-        done = done_between(assessment.team_id, previous.submitted_at, assessment.submitted_at)
-    return ReportSources(
-        assessment=assessment,
-        previous=previous,
-        history=tuple(team_history(assessment)),
-        signature=report_signature(assessment, published_only=shared),
-        # One query, whatever the number of actions; the key's fingerprint is taken from the
-        # same rows the section shows, so the two cannot disagree.
-        plan=team_plan(assessment.team, today or localdate()),
-        done_since_previous=done,
-        shared=shared,
+    return report_sources_of([assessment], shared=shared, today=today)[assessment.pk]
+
+
+def report_sources_of(
+    assessments: Sequence[Assessment], *, shared: bool = False, today: date | None = None
+) -> dict[int, ReportSources]:
+    """`report_sources` of each assessment (each with a result, its team and organisation
+    joined), by id, in four queries however many there are: an organisation export reads its
+    reports' sources this way, chunk by chunk, rather than a handful of queries per report."""
+    for assessment in assessments:
+        if assessment.result is None:
+            raise ValueError(f"assessment {assessment.pk} has no result to report on")
+    day = today or localdate()
+    given = {a.pk: a for a in assessments}
+    team_ids = {a.team_id for a in assessments}
+    submitted: dict[int, list[Assessment]] = {}
+    for row in _submitted_of(team_ids):
+        # One of those asked about is read whole already: its result need not be read again
+        # when it is the previous one a report compares with.
+        submitted.setdefault(row.team_id, []).append(given.get(row.pk, row))
+    signatures = report_signatures(assessments, published_only=shared)
+    actions = teams_actions(team_ids)
+    sources = {}
+    for assessment in assessments:
+        team_submitted = submitted.get(assessment.team_id, [])
+        team_actions = actions.get(assessment.team_id, [])
+        previous = _previous(assessment, team_submitted)
+        done: tuple[DoneAction, ...] = ()
+        if previous is not None and assessment.submitted_at is not None:
+            done = done_in(team_actions, previous.submitted_at, assessment.submitted_at)
+        sources[assessment.pk] = ReportSources(
+            assessment=assessment,
+            previous=previous,
+            history=tuple(
+                a
+                for a in team_submitted
+                if a.created_at <= assessment.created_at and a.summary is not None
+            ),
+            signature=signatures[assessment.pk],
+            # The key's fingerprint is taken from the same rows the section shows, so the two
+            # cannot disagree.
+            plan=plan_of(team_actions, day),
+            done_since_previous=done,
+            shared=shared,
+        )
+    return sources
+
+
+def _submitted_of(team_ids: set[int]) -> list[Assessment]:
+    """The teams' submitted assessments, oldest first (by creation: reopening and resubmitting
+    last quarter's must not make it "later" than this quarter's), without their results, which
+    only a rendering of the one compared with reads."""
+    return list(
+        Assessment.objects.filter(team_id__in=team_ids, status=AssessmentStatus.SUBMITTED)
+        .order_by("created_at", "pk")
+        .only("id", "team_id", "label", "summary", "result_version", "submitted_at", "created_at")
+        .annotate(
+            has_result=ExpressionWrapper(Q(result__isnull=False), output_field=BooleanField())
+        )
     )
+
+
+def _previous(assessment: Assessment, team_submitted: list[Assessment]) -> Assessment | None:
+    """The team's latest submitted assessment with a result, started before this one."""
+    earlier = [
+        a
+        for a in team_submitted
+        if a.pk != assessment.pk and a.created_at < assessment.created_at and _has_result(a)
+    ]
+    return earlier[-1] if earlier else None
+
+
+def _has_result(assessment: Assessment) -> bool:
+    """Read from the annotation on a row read without its result, else from the result."""
+    annotated: bool | None = getattr(assessment, "has_result", None)
+    return annotated if annotated is not None else assessment.result is not None
 
 
 def report_context(sources: ReportSources) -> ReportContext:

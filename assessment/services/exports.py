@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import time
 import zipfile
 
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.timezone import localdate
 from django_tasks import task
 
 from assessment.formats.assessment_file import assessment_csv, assessment_json, export_filename
@@ -28,12 +30,14 @@ from assessment.selectors.answers import scored_answers_of
 from assessment.selectors.assessments import assessment_record, organization_assessments
 from assessment.selectors.exports import export_name, running_export, stale_before
 from assessment.selectors.organization_file import organization_manifest
-from assessment.selectors.report import report_filename
-from assessment.services.reports import report_pdf_bytes, report_pdf_warm
+from assessment.selectors.report import report_filename, report_sources_of
+from assessment.services.reports import cached_report_pdf, report_pdf_warm
 from core.models import Organization
 from core.naming import unique_name
 
-ANSWERS_CHUNK = 200
+EXPORT_CHUNK = 200  # assessments read at once
+EXPORT_BEAT_SECONDS = 1.0
+WARM_SLICE = 4  # reports per queued rendering
 STALE_ERROR = "stopped: the worker stopped responding"
 
 logger = logging.getLogger(__name__)
@@ -122,10 +126,10 @@ def export_organization(job_id: int) -> None:
     assessments = list(organization_assessments(job.organization_id))
     # Other workers render the reports meanwhile, from the last one back, while this one goes
     # through them from the first: they meet in the middle, and no report is waited for twice.
-    reported = [a.pk for a in assessments if a.result is not None]
-    if len(reported) > 1:
-        for assessment_id in reversed(reported[1:]):
-            report_pdf_warm.enqueue(assessment_id)
+    # A few reports per task: enough tasks for every worker, few rows in the queue.
+    others = [a.pk for a in reversed(assessments) if a.result is not None][:-1]
+    for start in range(0, len(others), WARM_SLICE):
+        report_pdf_warm.enqueue(*others[start : start + WARM_SLICE])
     job.total_steps = sum(3 if a.result is not None else 2 for a in assessments)
     job.file_name = f"{job.organization.slug}-{timezone.now():%Y%m%d-%H%M%S}-{job.pk}.zip"
     name = export_name(job)
@@ -161,21 +165,32 @@ def _write_archive(job: ExportJob, archive: zipfile.ZipFile, assessments: list[A
     # rest of each assessment (`manage.py import_organization`, docs/deploy.md).
     archive.writestr(ORGANIZATION_FILE, organization_manifest(job.organization_id))
     folders: set[str] = set()
-    # Read by chunks: the answers of a whole chunk in four queries, and memory bounded however
-    # large the client.
-    for start in range(0, len(assessments), ANSWERS_CHUNK):
-        chunk = assessments[start : start + ANSWERS_CHUNK]
+    beat = _Beat(job)
+    today = localdate()  # every report's plan as of the day the export began
+    # Read by chunks: a chunk's answers and its reports' sources in a few queries whatever its
+    # size, and memory bounded however large the client.
+    for start in range(0, len(assessments), EXPORT_CHUNK):
+        chunk = assessments[start : start + EXPORT_CHUNK]
         answers_of = scored_answers_of(a.pk for a in chunk)
+        sources_of = report_sources_of([a for a in chunk if a.result is not None], today=today)
         for assessment in chunk:
-            _write_assessment(archive, assessment, answers_of[assessment.pk].answers, folders)
-            # One beat per assessment, its files counted at once.
-            _advance(job, 3 if assessment.result is not None else 2)
+            sources = sources_of.get(assessment.pk)
+            _write_assessment(
+                archive,
+                assessment,
+                answers_of[assessment.pk].answers,
+                cached_report_pdf(sources) if sources is not None else None,
+                folders,
+            )
+            beat.count(3 if sources is not None else 2)
+    beat.now()
 
 
 def _write_assessment(
     archive: zipfile.ZipFile,
     assessment: Assessment,
     answers: dict[str, AnswerRecord],
+    pdf: bytes | None,
     folders: set[str],
 ) -> None:
     team, label = assessment.team.name, assessment.label
@@ -192,8 +207,30 @@ def _write_assessment(
             assessment_json(assessment_record(assessment), answers), indent=2, ensure_ascii=False
         ),
     )
-    if assessment.result is not None:
-        archive.writestr(f"{folder}/{report_filename(assessment)}", report_pdf_bytes(assessment))
+    if pdf is not None:
+        archive.writestr(f"{folder}/{report_filename(assessment)}", pdf)
+
+
+class _Beat:
+    """The job's progress and heartbeat, saved at most once per `EXPORT_BEAT_SECONDS` rather
+    than file by file: a long export writes one row a second, not one per file, yet its page
+    moves and its heartbeat stays far inside `EXPORT_STALE_AFTER`. Each save checks the job
+    still runs (`_Stopped` otherwise)."""
+
+    def __init__(self, job: ExportJob) -> None:
+        self.job = job
+        self.pending = 0
+        self.saved_at = time.monotonic()
+
+    def count(self, steps: int) -> None:
+        self.pending += steps
+        if time.monotonic() - self.saved_at >= EXPORT_BEAT_SECONDS:
+            self.now()
+
+    def now(self) -> None:
+        _advance(self.job, self.pending)
+        self.pending = 0
+        self.saved_at = time.monotonic()
 
 
 def _advance(job: ExportJob, steps: int, **fields: object) -> None:

@@ -379,7 +379,7 @@ def exported_quickly(client, organization, people, media, monkeypatch):
     (it never reads the reports); rendering them takes seconds."""
     from assessment.services import exports
 
-    monkeypatch.setattr(exports, "report_pdf_bytes", lambda _assessment: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr(exports, "cached_report_pdf", lambda _sources: b"%PDF-1.7 stand-in")
     return _export_then_delete(client, organization, people)
 
 

@@ -308,15 +308,15 @@ def test_a_running_task_stops_at_its_next_step_once_cancelled(
     answer_everything_via_services(alice, draft, "1")
     alice_client.post(f"/assessments/{draft.pk}/submit/")
     job = exports.organization_export_start(organization=draft.team.organization, by=alice)
-    render = exports.report_pdf_bytes
+    render = exports.cached_report_pdf
 
-    def render_then_cancel(assessment):
-        pdf = render(assessment)
+    def render_then_cancel(sources):
+        pdf = render(sources)
         assert list(media.glob("exports/*")) == []  # the ZIP is still in a temporary file
         organization_export_cancel(job=ExportJob.objects.get(pk=job.pk), by=alice)
         return pdf
 
-    monkeypatch.setattr(exports, "report_pdf_bytes", render_then_cancel)
+    monkeypatch.setattr(exports, "cached_report_pdf", render_then_cancel)
     exports.export_organization.call(job.pk)
     job.refresh_from_db()
     # Cancelled during the first assessment's files, before its beat counted them.
