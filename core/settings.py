@@ -254,7 +254,7 @@ if _storage_endpoint and not _storage_endpoint.startswith(("http://", "https://"
     )
 _default_storage = (
     {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.bucket_storage.BucketStorage",
         "OPTIONS": {
             "bucket_name": STORAGE_BUCKET,
             "endpoint_url": _storage_endpoint or None,

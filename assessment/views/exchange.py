@@ -155,4 +155,7 @@ def organization_export_download(
     file = export_file(job)
     if file is None:
         raise Http404
-    return FileResponse(file, as_attachment=True, filename=job.file_name)
+    response = FileResponse(file, as_attachment=True, filename=job.file_name)
+    if "Content-Length" not in response:  # a bucket's file streams: its size came with it
+        response["Content-Length"] = str(file.size)
+    return response

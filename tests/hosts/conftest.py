@@ -56,7 +56,7 @@ class Bucket:
     def storage_options(self, prefix: str = "") -> dict[str, object]:
         """STORAGES["default"] for this bucket, as core/settings.py builds it from STORAGE_*."""
         return {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "core.bucket_storage.BucketStorage",
             "OPTIONS": {
                 "bucket_name": self.name,
                 "endpoint_url": self.endpoint_url,

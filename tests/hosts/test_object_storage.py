@@ -4,11 +4,12 @@ through Django's storage API, within one process: what several hosts sharing the
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,34 @@ def test_a_miss_renders_and_saves_an_object_and_a_hit_reads_it(s3_storage: Bucke
     assert cache.name(KEY) == f"reports/7/2-{KEY.filename.split('-')[1]}"
     assert s3_storage.read(cache.name(KEY)) == first
     assert len(s3_storage.versions()) == 1  # saved once, read once
+
+
+@contextlib.contextmanager
+def bucket_requests() -> Iterator[list[str]]:
+    """The S3 operations the default storage sends meanwhile, by name ("GetObject")."""
+    sent: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        sent.append(model.name)
+
+    events = default_storage.connection.meta.client.meta.events  # type: ignore[attr-defined]
+    events.register("before-call.s3", record)
+    try:
+        yield sent
+    finally:
+        events.unregister("before-call.s3", record)
+
+
+def test_a_cached_pdf_is_one_request_to_the_bucket(s3_storage: Bucket) -> None:
+    """django-storages' own reads cost a HEAD, another HEAD and the GET; a hit is one GET, and
+    so is a miss."""
+    PdfCache("reports").get_or_render(KEY, CountingRenderer())
+    with bucket_requests() as sent:
+        assert PdfCache("reports").get(KEY) == b"%PDF-1.7 rendered"
+    assert sent == ["GetObject"]
+    with bucket_requests() as sent:
+        assert PdfCache("reports").get(PdfKey(assessment_id=8, result_version=1)) is None
+    assert sent == ["GetObject"]
 
 
 def test_names_go_under_the_storage_prefix(bucket: Bucket, settings: Any) -> None:
@@ -224,10 +253,17 @@ def test_an_export_is_saved_to_the_bucket_and_downloaded_from_it(
 
     assert job.status == "done"
     assert s3_storage.keys("exports/") == [f"exports/{job.file_name}"]
-    download = alice_client.get(f"/orgs/acme/exports/{job.pk}/download/")
+    with bucket_requests() as sent:
+        download = alice_client.get(f"/orgs/acme/exports/{job.pk}/download/")
+        content = b"".join(download.streaming_content)
     assert download.status_code == 200
     assert download["Content-Disposition"] == f'attachment; filename="{job.file_name}"'
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    # Streamed from one GET, as it arrives (nothing copied to this host's disk first), its
+    # length announced all the same.
+    assert sent == ["GetObject"]
+    assert download["Content-Length"] == str(len(content))
+    assert content == s3_storage.read(f"exports/{job.file_name}")
+    archive = zipfile.ZipFile(io.BytesIO(content))
     assert sorted(archive.namelist()) == [
         "fraud-detection-2026-q4/fraud-detection-2026-q4.csv",
         "fraud-detection-2026-q4/fraud-detection-2026-q4.json",
@@ -374,7 +410,7 @@ def test_the_local_disk_is_the_default_and_storage_bucket_selects_s3() -> None:
     )
     assert s3.returncode == 0, s3.stderr
     options = s3.stdout
-    assert "storages.backends.s3.S3Storage" in options
+    assert "core.bucket_storage.BucketStorage" in options
     for expected in (
         "'bucket_name': 'maturity-files'",
         "'endpoint_url': 'http://minio.internal:9000'",
