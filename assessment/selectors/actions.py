@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.timezone import localdate
 
 from assessment.models import Action
 from assessment.scoring.followup import DoneAction
@@ -78,19 +79,38 @@ def teams_actions(team_ids: Iterable[int]) -> dict[int, list[Action]]:
     return by_team
 
 
+def plan_as_of(actions: list[Action], moment: datetime) -> TeamPlan:
+    """One team's plan as it stood at `moment` (the submission that followed a report), read
+    from its actions as they are now: open then, those created by then and not yet done (an
+    action done since counts as open); done then, those marked done by then. A dropped action
+    is left out: when it was dropped is not kept. Nothing done after `moment` changes it."""
+    then = [a for a in actions if a.created_at <= moment and a.status != Action.Status.DROPPED]
+    done = [a for a in then if a.done_at is not None and a.done_at <= moment]
+    done_ids = {a.pk for a in done}
+    return TeamPlan(
+        open=tuple(sorted((a for a in then if a.pk not in done_ids), key=_open_order)),
+        done=tuple(sorted(done, key=_done_order, reverse=True)),
+        dropped=(),
+        today=localdate(moment),
+    )
+
+
 def plan_of(actions: list[Action], today: date) -> TeamPlan:
     """One team's actions as its plan reads on `today`."""
-    open_ = sorted(
-        (a for a in actions if a.is_open),
-        key=lambda a: (*by_due_date(a), a.pk),
-    )
+    open_ = sorted((a for a in actions if a.is_open), key=_open_order)
     done = sorted(
-        (a for a in actions if a.status == Action.Status.DONE),
-        key=lambda a: a.done_at.timestamp() if a.done_at else 0.0,
-        reverse=True,
+        (a for a in actions if a.status == Action.Status.DONE), key=_done_order, reverse=True
     )
     dropped = [a for a in actions if a.status == Action.Status.DROPPED]
     return TeamPlan(tuple(open_), tuple(done), tuple(dropped), today)
+
+
+def _open_order(action: Action) -> tuple[bool, date, int]:
+    return (*by_due_date(action), action.pk)
+
+
+def _done_order(action: Action) -> float:
+    return action.done_at.timestamp() if action.done_at else 0.0
 
 
 def organization_open_actions(organization: Organization) -> list[Action]:
@@ -157,5 +177,5 @@ def actions_owned_by(user: AnyUser) -> list[Action]:
                 team__organization__memberships__user=user,
             )
         ),
-        key=lambda a: (*by_due_date(a), a.pk),
+        key=_open_order,
     )

@@ -23,7 +23,14 @@ from assessment.reports.sections.plan import Plan, PlanAction
 from assessment.reports.sections.progress import Previous
 from assessment.scoring.consensus import TeamSnapshot
 from assessment.scoring.followup import DoneAction
-from assessment.selectors.actions import TeamPlan, done_in, owner_label, plan_of, teams_actions
+from assessment.selectors.actions import (
+    TeamPlan,
+    done_in,
+    owner_label,
+    plan_as_of,
+    plan_of,
+    teams_actions,
+)
 from assessment.selectors.assessments import stored_result, trend_points
 from assessment.selectors.commentary import Signature, report_signatures
 from assessment.selectors.respondents import respondents, role_holders
@@ -31,11 +38,15 @@ from core.selectors import display_name
 
 # Bump when the print template or stylesheet changes what a PDF looks like, so cached PDFs of
 # already submitted assessments are rendered again.
-REPORT_LAYOUT_VERSION = "11"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
+REPORT_LAYOUT_VERSION = "12"  # 2: disagreements; 3: the trend chart; 4: level-0 answer words;
 # 5: the index, the gate and the N/A list of engine 2; 6, 7: the plan, strengths, risks, roles;
 # 8: tables within the margins, role headings kept with their verdict; 9: level 0 in the chart;
 # 10: the one-page executive summary, the plan before the detail, branding and commentary;
-# 11: the team's action plan section, and the follow-up of its done actions in the progress
+# 11: the team's action plan section, and the follow-up of its done actions in the progress;
+# 12: an earlier report's plan as it stood when the next assessment was submitted
+
+# The status of each open action in a report another followed.
+OPEN_THEN = "Open"
 
 # An e-mail address, as someone may type one into a name or a title: a shared report shows none.
 _ADDRESS = re.compile(r"([\w.!#$%&'*+/=?^`{|}~-]+)@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
@@ -50,18 +61,23 @@ class ReportSources:
     previous: Assessment | None
     history: tuple[Assessment, ...]  # submitted up to and including this one, oldest first
     signature: Signature  # the branding and the consultant's commentary
-    plan: TeamPlan  # the team's actions as they stand on `plan.today`, the day it is read
+    # The team's actions as they stand on `plan.today`: the day it is read, or for a report
+    # that another followed, as they stood when that one was submitted.
+    plan: TeamPlan
     # The team's actions marked done between the previous submission and this one, for the
     # follow-up in the progress section; none without a previous assessment.
     done_since_previous: tuple[DoneAction, ...] = ()
     shared: bool = False  # read through a share link: its PDF is cached apart
+    following: Assessment | None = None  # the team's next submitted assessment, if any
 
     @property
     def pdf_key(self) -> PdfKey:
         """Its result version, the layout version and every submission it shows (the previous
         one it is compared with, and the trend's): any resubmission among them changes the PDF.
-        The action plan is read as of a day, so the day and every action's last change are in
-        the key too: a cached PDF never outlives an edited action or the day it was rendered."""
+        The action plan is read as of a day: what the plan section and the follow-up show is
+        in the key too, so a cached PDF never outlives an edited action or, for the team's
+        latest report, the day it was rendered. An earlier report's plan is read as of the next
+        submission, so its PDF is rendered once and kept, whatever the team does since."""
         compared = _submission(self.previous) if self.previous is not None else "none"
         history = ",".join(_submission(a) for a in self.history)
         return PdfKey(
@@ -76,9 +92,15 @@ class ReportSources:
                 f"previous={compared};"
                 f"history={hashlib.sha256(history.encode()).hexdigest()[:16]};"
                 f"signature={self.signature.fingerprint};"
-                f"today={self.plan.today.isoformat()};actions={_plan_fingerprint(self.plan)}"
+                f"plan={_fingerprint(_plan(self, self.previous), self.done_shown)}"
             ),
         )
+
+    @property
+    def done_shown(self) -> tuple[DoneAction, ...]:
+        """The follow-up's actions as this reader sees them."""
+        done = self.done_since_previous
+        return _public_done(done) if self.shared else done
 
 
 def report_sources(
@@ -114,6 +136,7 @@ def report_sources_of(
         team_submitted = submitted.get(assessment.team_id, [])
         team_actions = actions.get(assessment.team_id, [])
         previous = _previous(assessment, team_submitted)
+        following = _following(assessment, team_submitted)
         done: tuple[DoneAction, ...] = ()
         if previous is not None and assessment.submitted_at is not None:
             done = done_in(team_actions, previous.submitted_at, assessment.submitted_at)
@@ -128,9 +151,12 @@ def report_sources_of(
             signature=signatures[assessment.pk],
             # The key's fingerprint is taken from the same rows the section shows, so the two
             # cannot disagree.
-            plan=plan_of(team_actions, day),
+            plan=plan_as_of(team_actions, following.submitted_at)
+            if following is not None and following.submitted_at is not None
+            else plan_of(team_actions, day),
             done_since_previous=done,
             shared=shared,
+            following=following,
         )
     return sources
 
@@ -157,6 +183,18 @@ def _previous(assessment: Assessment, team_submitted: list[Assessment]) -> Asses
         if a.pk != assessment.pk and a.created_at < assessment.created_at and _has_result(a)
     ]
     return earlier[-1] if earlier else None
+
+
+def _following(assessment: Assessment, team_submitted: list[Assessment]) -> Assessment | None:
+    """The team's first submitted assessment with a result started after this one."""
+    return next(
+        (
+            a
+            for a in team_submitted
+            if a.pk != assessment.pk and a.created_at > assessment.created_at and _has_result(a)
+        ),
+        None,
+    )
 
 
 def _has_result(assessment: Assessment) -> bool:
@@ -190,9 +228,7 @@ def report_context(sources: ReportSources) -> ReportContext:
             label=previous.label,
             date=localdate(previous.submitted_at) if previous.submitted_at else None,
             result=stored_result(previous),
-            done=_public_done(sources.done_since_previous)
-            if sources.shared
-            else sources.done_since_previous,
+            done=sources.done_shown,
         )
         if previous is not None
         else None,
@@ -216,14 +252,18 @@ def _plan(sources: ReportSources, previous: Assessment | None) -> Plan:
     since = previous.submitted_at if previous is not None else None
     clean = _without_addresses if sources.shared else str
 
+    # A report another followed: how far its open actions had gone then is not kept (they may
+    # have been started, or done, since), so each is simply open.
+    opened = {a.pk for a in plan.open} if sources.following is not None else set()
+
     def action(row: Action) -> PlanAction:
         return PlanAction(
             title=clean(row.title),
             practices=tuple(row.practices),
             owner=clean(owner_label(row)),
-            status=row.get_status_display(),
+            status=OPEN_THEN if row.pk in opened else row.get_status_display(),
             due_on=row.due_on,
-            done_on=localdate(row.done_at) if row.done_at else None,
+            done_on=localdate(row.done_at) if row.done_at and row.pk not in opened else None,
         )
 
     return Plan(
@@ -235,15 +275,15 @@ def _plan(sources: ReportSources, previous: Assessment | None) -> Plan:
             if since is None or (row.done_at is not None and row.done_at > since)
         ),
         since=previous.label if previous is not None else "",
+        followed_by=sources.following.label if sources.following is not None else "",
         has_actions=bool(plan.all),
     )
 
 
-def _plan_fingerprint(plan: TeamPlan) -> str:
-    """Every action's id, last change and owner's name: an edit bumps `updated_at`, a deleted
-    action leaves the list, and a member who renames themselves changes what the plan says."""
-    rows = sorted(f"{a.pk}@{a.updated_at.isoformat()}:{owner_label(a)}" for a in plan.all)
-    return hashlib.sha256("|".join(rows).encode()).hexdigest()[:16]
+def _fingerprint(*shown: object) -> str:
+    """Of what a section shows, read from plain values (dataclasses of dates, strings and
+    tuples, whose repr is stable): it changes exactly when the section would."""
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
 
 
 def _without_addresses(text: str) -> str:

@@ -23,10 +23,11 @@ from assessment.scoring.engine import score
 from assessment.scoring.results import Result
 from assessment.scoring.summary import result_summary
 from assessment.selectors.answers import scored_answers
-from assessment.selectors.assessments import engine_input
+from assessment.selectors.assessments import engine_input, previous_submitted_assessment
 from assessment.selectors.consensus import team_snapshot
 from assessment.selectors.webhooks import assessment_event_data
 from assessment.services.commentary import commentary_withdraw
+from assessment.services.reports import report_pdf_warm
 from assessment.services.standings import team_standing_refresh
 from assessment.services.webhooks import webhook_event
 from core.models import Team
@@ -175,6 +176,12 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Result:
             event_type=ASSESSMENT_SUBMITTED,
             data=partial(assessment_event_data, locked),
         )
+        # The team's previous report is followed by this one now: its plan section is read as
+        # of today and no longer changes, so its PDF is final. A free worker renders it now,
+        # rather than the next organisation export.
+        earlier = previous_submitted_assessment(locked)
+        if earlier is not None:
+            transaction.on_commit(partial(report_pdf_warm.enqueue, earlier.pk))
     _refresh(assessment, locked)
     return result
 

@@ -311,15 +311,105 @@ def test_the_pdf_key_changes_when_an_action_changes_or_a_day_passes(quarters, pl
     action_update(action=plan["open"], by=alice, due_on=date(2027, 2, 28))
     edited = key()
     assert edited != first
-    Action.objects.filter(pk=plan["dropped"].pk).delete()
+    Action.objects.filter(pk=plan["open"].pk).delete()
     assert key() != edited
-    assert "layout=11;" in first.variant
+    # A dropped action is not in the section: removing it changes nothing the PDF shows.
+    removed = key()
+    Action.objects.filter(pk=plan["dropped"].pk).delete()
+    assert key() == removed
+    assert "layout=12;" in first.variant
 
 
 def test_a_new_action_changes_the_key_of_a_report_without_actions(quarters, acme_team, alice):
     before = report_sources(quarters[1], today=TODAY).pdf_key
     action(acme_team, alice, "A first action", RAISED)
     assert report_sources(quarters[1], today=TODAY).pdf_key != before
+
+
+# --- A report another followed ------------------------------------------------------------------
+
+
+@pytest.fixture
+def dated_plan(plan: dict[str, Action]) -> dict[str, Action]:
+    """The plan's actions created on the days they would have been: each a week before it was
+    done or due, the open ones and the dropped one before Q3."""
+    for row in plan.values():
+        created = (row.done_at or Q3_AT) - timedelta(days=7)
+        Action.objects.filter(pk=row.pk).update(created_at=created)
+        row.refresh_from_db()
+    return plan
+
+
+def q3_plan(quarters, today: date = TODAY):
+    sources = report_sources(quarters[0], today=today)
+    report = report_context(sources)
+    assert report.plan is not None
+    return sources, report.plan
+
+
+def test_an_earlier_report_shows_the_plan_as_it_stood_when_the_next_was_submitted(
+    quarters, dated_plan
+):
+    """Q3's report, followed by Q4 on 20 November: the plan as of that day. "Write the
+    runbook" was done after it, so it is open there; the dropped idea is left out. How far an
+    open action had gone then is not kept, so each is simply "Open"."""
+    _, view = q3_plan(quarters)
+    assert view.as_of == "20 November 2026"
+    assert "when 2026 Q4 was submitted" in view.intro
+    open_rows = {row.title: row.status for row in view.open}
+    assert open_rows == {
+        "Measure training-serving skew": "Open",
+        "Write the runbook": "Open",  # done five days after Q4: open as of Q4
+        "Monitor model staleness": "Open",
+    }
+    # Done by Q4, since the report before it (there is none: every one done by then).
+    assert [row.title for row in view.done] == [
+        "Share feature definitions",
+        "Validate and route serving alerts",
+        "Log every run's metadata",
+        "An old clean-up",
+    ]
+    # Overdue as of that day: due 23 November, three days later, so not yet.
+    assert not any(row.overdue for row in view.open)
+
+
+def test_an_earlier_reports_pdf_is_kept_whatever_the_team_does_since(
+    quarters, dated_plan, acme_team, alice
+):
+    """Its key changes only with what the section shows, never with the day: an export renders
+    a team's history once, and from then on only each team's latest report."""
+    sources, _ = q3_plan(quarters)
+    first = sources.pdf_key
+    assert q3_plan(quarters, TODAY + timedelta(days=40))[0].pdf_key == first
+    action_update(action=dated_plan["late"], by=alice, status="done")  # done since Q4
+    action(acme_team, alice, "A new idea", RAISED)  # created since Q4
+    assert q3_plan(quarters)[0].pdf_key == first
+    # A title it shows, edited: the PDF is rendered again.
+    action_update(action=dated_plan["open"], by=alice, title="Monitor model staleness weekly")
+    assert q3_plan(quarters)[0].pdf_key != first
+
+
+def test_submitting_queues_the_rendering_of_the_report_it_follows(
+    acme_team, alice, mlops_bank, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from assessment.services.assessments import assessment_start, assessment_submit
+    from tests.web.helpers import answer_everything_via_services
+
+    def warmups() -> list[list[int]]:
+        rows = DBTaskResult.objects.filter(task_path__endswith="report_pdf_warm")
+        return [row.args_kwargs["args"] for row in rows.order_by("enqueued_at")]
+
+    made = []
+    for label in ("Q1", "Q2"):
+        made.append(
+            assessment_start(team=acme_team, bank=mlops_bank, label=label, targets={}, by=alice)
+        )
+        answer_everything_via_services(alice, made[-1], "0.5")
+        with django_capture_on_commit_callbacks(execute=True):
+            assessment_submit(assessment=made[-1], by=alice)
+    assert warmups() == [[made[0].pk]]  # nothing to render when Q1, the first, was submitted
 
 
 # --- Queries -------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The team's action plan as it stands the day the report is produced: the open actions, then
 those done since the previous assessment. Unlike the rest of the report, which is frozen at
-submission, this section is read as of a date, and says which."""
+submission, this section is read as of a date, and says which: today for the team's latest
+report, and for an earlier one the day the next assessment was submitted, after which it no
+longer changes."""
 
 from __future__ import annotations
 
@@ -41,6 +43,9 @@ class Plan:
     open: tuple[PlanAction, ...] = ()
     done: tuple[PlanAction, ...] = ()
     since: str = ""  # the previous assessment's label, "" when there is none
+    # The next assessment's label when one followed this report: the plan is then shown as it
+    # stood when that one was submitted (`today`), and no longer changes.
+    followed_by: str = ""
     has_actions: bool = False  # any action at all, dropped and earlier done ones included
 
 
@@ -82,17 +87,27 @@ def build_plan(bank: Bank, plan: Plan) -> PlanView:
         empty = ""
     return PlanView(
         as_of=as_of,
-        intro=(
-            f"The team's action plan as it stands on {as_of}, the day this report was produced. "
-            "The rest of the report shows the assessment as submitted; this section changes as "
-            "the team works through its actions."
-        ),
+        intro=_intro(plan, as_of),
         counts=counts,
         open=open_rows,
         done=done_rows,
         done_title=f"Done {since}",
         none_done=f"No action was marked done {since}.",
         empty=empty,
+    )
+
+
+def _intro(plan: Plan, as_of: str) -> str:
+    if plan.followed_by:
+        return (
+            f"The team's action plan as it stood on {as_of}, when {plan.followed_by} was "
+            f"submitted: the report of {plan.followed_by} follows it from there. Actions open "
+            "then are listed as open even if they were done later."
+        )
+    return (
+        f"The team's action plan as it stands on {as_of}, the day this report was produced. "
+        "The rest of the report shows the assessment as submitted; this section changes as "
+        "the team works through its actions."
     )
 
 
