@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development only: `make run` serves with DEBUG on and the development secret key.
 DEV_ENV := DEBUG=1
 
-.PHONY: install run setup test test-postgres lint format typecheck check bench bench-load clean
+.PHONY: install run setup test test-postgres lint format typecheck check bench bench-load bench-export clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench: install
 # e.g. `make bench-load ARGS="--connections 32 --duration 5"`.
 bench-load: install
 	$(BIN)/python bench/load.py $(ARGS)
+
+# An organisation export at scale (its reads with stand-in PDFs; real reports across 1 and 2
+# db_worker processes) on PostgreSQL, in a database it creates and drops (maturity_bench_export);
+# e.g. `make bench-export ARGS="--teams 200 --quarters 14 --pdf-teams 200"`.
+bench-export: install
+	$(BIN)/python bench/export.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

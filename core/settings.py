@@ -373,10 +373,10 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Seconds without a heartbeat after which an export under way counts as abandoned (its worker was
-# killed or never came): the next request marks it failed and starts afresh. The worker beats at
-# each file, and the slowest file (one PDF report) takes seconds, so five minutes leaves a wide
-# margin for a busy worker while a jammed export frees itself within minutes. A job left queued
-# that long has no worker picking it up either.
+# killed or never came): the next request marks it failed and starts afresh. The worker beats
+# once a second, or after its current file when that takes longer (one PDF report takes about a
+# second), so five minutes leaves a wide margin for a busy worker while a jammed export frees
+# itself within minutes. A job left queued that long has no worker picking it up either.
 EXPORT_STALE_AFTER = env_int("EXPORT_STALE_AFTER", default=300)
 # On: the worker sends the reminder e-mails itself, every hour, once `manage.py
 # schedule_reminders` has queued the first run. Off (the default): run `manage.py send_reminders`
