@@ -84,11 +84,21 @@ def plan_as_of(actions: list[Action], moment: datetime) -> TeamPlan:
     from its actions as they are now: open then, those created by then and not yet done (an
     action done since counts as open); done then, those marked done by then. A dropped action
     is left out: when it was dropped is not kept. Nothing done after `moment` changes it."""
-    then = [a for a in actions if a.created_at <= moment and a.status != Action.Status.DROPPED]
-    done = [a for a in then if a.done_at is not None and a.done_at <= moment]
+    done = [
+        a
+        for a in actions
+        if a.status == Action.Status.DONE and a.done_at is not None and a.done_at <= moment
+    ]
     done_ids = {a.pk for a in done}
+    # Done by then, an action existed then, whatever its creation says (one recorded after the
+    # fact); the others, if created by then.
+    open_then = [
+        a
+        for a in actions
+        if a.pk not in done_ids and a.created_at <= moment and a.status != Action.Status.DROPPED
+    ]
     return TeamPlan(
-        open=tuple(sorted((a for a in then if a.pk not in done_ids), key=_open_order)),
+        open=tuple(sorted(open_then, key=_open_order)),
         done=tuple(sorted(done, key=_done_order, reverse=True)),
         dropped=(),
         today=localdate(moment),

@@ -146,10 +146,12 @@ def _plan(team: Team, lead: User, consultant: User) -> None:
             elif index == 0:
                 fields["status"] = Action.Status.IN_PROGRESS
             action_update(action=action, by=lead, **fields)
+            # Accepted at the review, an hour after the quarter was submitted.
+            dates: dict[str, object] = {"created_at": assessment.submitted_at + timedelta(hours=1)}
             if finished:
                 # Done a few weeks after the quarter's submission, before the next one.
-                done_at = assessment.submitted_at + timedelta(days=20 + 10 * index)
-                Action.objects.filter(pk=action.pk).update(done_at=done_at)
+                dates["done_at"] = assessment.submitted_at + timedelta(days=20 + 10 * index)
+            Action.objects.filter(pk=action.pk).update(**dates)
 
 
 def _organization(slug: str, name: str, members: dict[User, Role]) -> Organization:

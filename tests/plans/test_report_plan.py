@@ -389,6 +389,22 @@ def test_an_earlier_reports_pdf_is_kept_whatever_the_team_does_since(
     assert q3_plan(quarters)[0].pdf_key != first
 
 
+def test_an_action_recorded_after_the_fact_counts_from_when_it_was_done(quarters, acme_team, alice):
+    """Created today with the day it was done, before Q4: Q3's report lists it as done."""
+    action(acme_team, alice, "Tagged the models", RAISED, status=Action.Status.DONE,
+           done_at=Q4_AT - timedelta(days=2))  # fmt: skip
+    _, view = q3_plan(quarters)
+    assert [(row.title, row.done) for row in view.done] == [
+        ("Tagged the models", "18 November 2026")
+    ]
+    assert view.open == ()
+
+
+def test_an_earlier_report_of_a_team_without_a_plan_then_says_so(quarters):
+    _, view = q3_plan(quarters)
+    assert view.empty == "The team had no action plan on 20 November 2026."
+
+
 def test_submitting_queues_the_rendering_of_the_report_it_follows(
     acme_team, alice, mlops_bank, django_capture_on_commit_callbacks
 ):

@@ -80,7 +80,7 @@ def build_plan(bank: Bank, plan: Plan) -> PlanView:
     since = f"since {plan.since}" if plan.since else "so far"
     counts = f"{_open_count(len(open_rows), overdue)}; {len(done_rows) or 'none'} done {since}."
     if not plan.has_actions:
-        empty = START_SENTENCE
+        empty = f"The team had no action plan on {as_of}." if plan.followed_by else START_SENTENCE
     elif not open_rows and not done_rows:
         empty = f"No action is open, and none was done {since}."
     else:
