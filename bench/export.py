@@ -260,6 +260,7 @@ def reads_at_scale(organization: Organization) -> None:
     from assessment.models import ExportJob
     from assessment.selectors.exports import export_name
     from assessment.services import exports, reports
+    from tests.queries import statement_kind
 
     # Neither the report's content nor its layout: a second a report, measured in part 2.
     stand_in = type("Rendered", (), {"content": b"%PDF-1.7 stand-in\n" + b"0" * 100_000})()
@@ -279,12 +280,12 @@ def reads_at_scale(organization: Organization) -> None:
             seconds = time.perf_counter() - began
             job.refresh_from_db()
             assert job.status == "done", (job.status, job.error)
-            kinds = Counter(_kind(q["sql"]) for q in queries.captured_queries)
+            kinds = Counter(statement_kind(q["sql"]) for q in queries.captured_queries)
             print(
                 f"export, {state}: {seconds:.1f} s, {1000 * seconds / count:.2f} ms an "
                 f"assessment; {len(queries)} queries, {len(queries) / count:.3f} an assessment "
                 f"({kinds['read']} reads, {kinds['queued']} renderings queued for other "
-                f"workers, {kinds['progress']} progress saves, {kinds['other']} other)"
+                f"workers, {kinds['progress']} progress saves)"
             )
     finally:
         reports.report_context, reports.report_pdf = real
@@ -298,16 +299,6 @@ def reads_at_scale(organization: Organization) -> None:
         f"floor: the same {count * 3 + 1} files ({len(archive) / 1e6:.0f} MB zipped) written "
         f"into a ZIP from memory: {floor:.1f} s; ratio of the cached export {seconds / floor:.2f}x"
     )
-
-
-def _kind(sql: str) -> str:
-    if sql.startswith("SELECT"):
-        return "read"
-    if sql.startswith('INSERT INTO "django_tasks_database_dbtaskresult"'):
-        return "queued"
-    if sql.startswith('UPDATE "assessment_exportjob"'):
-        return "progress"
-    return "other"
 
 
 def zip_floor(archive: bytes) -> float:

@@ -11,8 +11,11 @@ from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactor
 pytest_plugins = ["tests.mail"]
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from django.contrib.auth.models import User
     from django.test import Client
+    from pytest_django import Settings
 
     from assessment.models import Assessment, QuestionBank
 
@@ -48,6 +51,13 @@ def _fresh_rate_limits() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def media(settings: Settings, tmp_path: Path) -> Path:
+    """This test's own MEDIA_ROOT, empty: what a test saved there is all it finds."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture

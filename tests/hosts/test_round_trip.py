@@ -10,7 +10,6 @@ import time
 import zipfile
 from datetime import date, timedelta
 from io import StringIO
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -54,18 +53,11 @@ from tests.web.helpers import answer_everything_via_services
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.test import Client
-    from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
 
 
 # --- a realistic organisation -------------------------------------------------------------------
-
-
-@pytest.fixture
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

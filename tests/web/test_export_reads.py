@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -25,19 +24,13 @@ from assessment.services.assessments import (
 from assessment.services.commentary import commentary_save
 from core.models import Organization, Role
 from tests.factories import MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
+from tests.queries import statement_kind
 from tests.web.helpers import answer_everything_via_services
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from pytest_django import Settings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -107,17 +100,7 @@ def export_queries(organization: Organization, lead: User) -> tuple[Counter[str]
     with CaptureQueriesContext(connection) as queries:
         exports.export_organization.call(job.pk)
     job.refresh_from_db()
-    return Counter(_kind(q["sql"]) for q in queries.captured_queries), job
-
-
-def _kind(sql: str) -> str:
-    if sql.startswith("SELECT"):
-        return "read"
-    if sql.startswith('UPDATE "assessment_exportjob"'):
-        return "progress"
-    if sql.startswith('INSERT INTO "django_tasks_database_dbtaskresult"'):
-        return "queued"
-    return sql.split(" ", 1)[0]  # anything else is a surprise the assertions show
+    return Counter(statement_kind(q["sql"]) for q in queries.captured_queries), job
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production

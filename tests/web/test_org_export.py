@@ -7,7 +7,6 @@ import json
 import zipfile
 from io import StringIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 from django.core.files import File
@@ -22,16 +21,7 @@ from core.naming import unique_name
 from tests.factories import MembershipFactory, UserFactory
 from tests.web.helpers import answer_everything_via_services
 
-if TYPE_CHECKING:
-    from pytest_django import Settings
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media(settings: Settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def run_worker() -> None:
