@@ -1,5 +1,6 @@
 """Every page a user reaches fits a phone (390 px) and a laptop (1280 px): the page never
-scrolls sideways; wide tables scroll inside their own frame."""
+scrolls sideways; wide tables scroll inside their own frame, or on a phone become blocks of
+labelled lines (`.plan-table`, `.stack-table`) whose every line says what it is."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# In a table stacked into lines: a cell without the label its line starts with (": Chris"),
+# and a visible caption squeezed into a narrow column.
+STACKED_TABLE_FAULTS = """() => [...document.querySelectorAll('.plan-table, .stack-table')]
+  .flatMap(table => [
+  ...[...table.querySelectorAll('td')].filter(td => !td.dataset.label)
+      .map(td => 'no label: ' + td.textContent.trim().slice(0, 40)),
+  ...[...table.querySelectorAll('caption:not(.visually-hidden)')]
+      .filter(caption => caption.getBoundingClientRect().width < 200)
+      .map(caption => 'narrow caption: ' + caption.textContent.trim()),
+])"""
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_page_scrolls_sideways(
     browser: Browser, live_server: LiveServer, axe: Axe, mlops_bank, width: int
@@ -38,6 +51,7 @@ def test_no_page_scrolls_sideways(
 
     too_wide = {}
     findings = {}
+    unlabelled = {}
     for path in demo_paths():
         response = page.goto(path)
         assert response is not None
@@ -47,6 +61,9 @@ def test_no_page_scrolls_sideways(
             too_wide[path] = scroll_width
         if width == 390 and (found := serious_violations(axe, page)):
             findings[path] = found  # the phone layout must stay accessible too
+        if width == 390 and (found := page.evaluate(STACKED_TABLE_FAULTS)):
+            unlabelled[path] = found
     assert too_wide == {}
     assert findings == {}
+    assert unlabelled == {}
     context.close()
