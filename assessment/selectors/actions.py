@@ -84,11 +84,7 @@ def plan_as_of(actions: list[Action], moment: datetime) -> TeamPlan:
     from its actions as they are now: open then, those created by then and not yet done (an
     action done since counts as open); done then, those marked done by then. A dropped action
     is left out: when it was dropped is not kept. Nothing done after `moment` changes it."""
-    done = [
-        a
-        for a in actions
-        if a.status == Action.Status.DONE and a.done_at is not None and a.done_at <= moment
-    ]
+    done = [a for a in actions if _done_within(a, None, moment)]
     done_ids = {a.pk for a in done}
     # Done by then, an action existed then, whatever its creation says (one recorded after the
     # fact); the others, if created by then.
@@ -160,17 +156,19 @@ def done_in(
     """Of `actions`, those marked done after `start` (None: ever) and up to `end`, oldest
     first."""
     done = sorted(
-        (
-            a
-            for a in actions
-            if a.status == Action.Status.DONE
-            and a.done_at is not None
-            and a.done_at <= end
-            and (start is None or a.done_at > start)
-        ),
-        key=lambda a: (a.done_at, a.pk),
+        (a for a in actions if _done_within(a, start, end)), key=lambda a: (a.done_at, a.pk)
     )
     return tuple(DoneAction(id=a.pk, title=a.title, practices=tuple(a.practices)) for a in done)
+
+
+def _done_within(action: Action, start: datetime | None, end: datetime) -> bool:
+    """Marked done after `start` (None: ever) and up to `end`."""
+    return (
+        action.status == Action.Status.DONE
+        and action.done_at is not None
+        and action.done_at <= end
+        and (start is None or action.done_at > start)
+    )
 
 
 def actions_owned_by(user: AnyUser) -> list[Action]:

@@ -126,9 +126,7 @@ def report_sources_of(
     team_ids = {a.team_id for a in assessments}
     submitted: dict[int, list[Assessment]] = {}
     for row in _submitted_of(team_ids):
-        # One of those asked about is read whole already: its result need not be read again
-        # when it is the previous one a report compares with.
-        submitted.setdefault(row.team_id, []).append(given.get(row.pk, row))
+        submitted.setdefault(row.team_id, []).append(row)
     signatures = report_signatures(assessments, published_only=shared)
     actions = teams_actions(team_ids)
     sources = {}
@@ -136,6 +134,10 @@ def report_sources_of(
         team_submitted = submitted.get(assessment.team_id, [])
         team_actions = actions.get(assessment.team_id, [])
         previous = _previous(assessment, team_submitted)
+        if previous is not None:
+            # Read whole already when it is one of those asked about: its result, which a
+            # rendering compares with, need not be read again.
+            previous = given.get(previous.pk, previous)
         following = _following(assessment, team_submitted)
         done: tuple[DoneAction, ...] = ()
         if previous is not None and assessment.submitted_at is not None:
@@ -164,7 +166,7 @@ def report_sources_of(
 def _submitted_of(team_ids: set[int]) -> list[Assessment]:
     """The teams' submitted assessments, oldest first (by creation: reopening and resubmitting
     last quarter's must not make it "later" than this quarter's), without their results, which
-    only a rendering of the one compared with reads."""
+    only a rendering of the one compared with reads: `has_result` says whether there is one."""
     return list(
         Assessment.objects.filter(team_id__in=team_ids, status=AssessmentStatus.SUBMITTED)
         .order_by("created_at", "pk")
@@ -197,10 +199,9 @@ def _following(assessment: Assessment, team_submitted: list[Assessment]) -> Asse
     )
 
 
-def _has_result(assessment: Assessment) -> bool:
-    """Read from the annotation on a row read without its result, else from the result."""
-    annotated: bool | None = getattr(assessment, "has_result", None)
-    return annotated if annotated is not None else assessment.result is not None
+def _has_result(row: Assessment) -> bool:
+    """The `has_result` annotation of a row of `_submitted_of`."""
+    return bool(row.has_result)  # type: ignore[attr-defined]  # an annotation, not a field
 
 
 def report_context(sources: ReportSources) -> ReportContext:
