@@ -55,9 +55,9 @@ def stand_in_renderer(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def client_organization(
     slug: str, bank: QuestionBank, *, teams: int, quarters: int
 ) -> tuple[Organization, User]:
-    """`teams` teams of `quarters` submitted assessments each, the latest of each team left
-    reopened-free; every team with actions (some done between quarters), a commentary on
-    each first quarter (published on the first team), and one draft that has no report."""
+    """`teams` teams of `quarters` submitted assessments each, then one draft each (which has
+    no report); every team with actions (some done between quarters), and a commentary on its
+    first quarter (published on the first team)."""
     organization = OrganizationFactory.create(slug=slug, name=slug.title())
     lead = UserFactory.create(username=f"lead-{slug}")
     MembershipFactory.create(user=lead, organization=organization, role=Role.CONSULTANT)
